@@ -1,0 +1,45 @@
+// Diagnostics (not user output): pino, one child logger per host, secrets redacted by path.
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export const REDACT_PATHS = [
+  'password',
+  'passphrase',
+  'token',
+  'secret',
+  'becomePassword',
+  '*.password',
+  '*.passphrase',
+  '*.token',
+  '*.secret',
+  '*.becomePassword',
+  '*.ansible_password',
+  '*.ansible_become_password',
+  '*.ansible_become_pass',
+  '*.ansible_ssh_pass',
+];
+
+export interface LogOptions {
+  level?: string;
+  file?: string;
+}
+
+/** Without a file, logs go nowhere unless the level is debug/trace (then stderr): the terminal is for reporters. */
+export function createLogger(opts: LogOptions = {}): Logger {
+  const level = opts.level ?? 'info';
+  const redact = { paths: REDACT_PATHS, censor: '***' };
+  if (opts.file) return pino({ level, redact }, pino.destination({ dest: opts.file, sync: true, mkdir: true }));
+  if (level === 'debug' || level === 'trace') return pino({ level, redact }, pino.destination(2));
+  return pino({ level: 'silent' });
+}
+
+let current: Logger = pino({ level: 'silent' });
+
+export function setLogger(logger: Logger): void {
+  current = logger;
+}
+
+export function log(): Logger {
+  return current;
+}
