@@ -89,3 +89,32 @@ export class InterruptedError extends TsinfraError {
     super('TSI_INTERRUPTED', `interrupted by ${signal}`);
   }
 }
+
+/** A template could not be rendered (syntax, or an undefined variable with strict rendering). */
+export class TemplateError extends TsinfraError {
+  readonly template: string;
+  readonly variable?: string;
+  constructor(template: string, message: string, options: { variable?: string; hint?: string; cause?: unknown } = {}) {
+    super('TSI_TEMPLATE', `${template}: ${message}`, options);
+    this.template = template;
+    this.variable = options.variable;
+  }
+}
+
+/** A condition (`when`, `failed_when`, ...) is malformed or cannot be evaluated. */
+export class ExpressionError extends TsinfraError {
+  readonly expression: string;
+  constructor(expression: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('TSI_EXPRESSION', `${message} in condition: ${expression}`, options);
+    this.expression = expression;
+  }
+}
+
+/** A module's arguments do not match its schema. */
+export class ArgsError extends TsinfraError {
+  readonly module: string;
+  constructor(module: string, message: string, options: { hint?: string } = {}) {
+    super('TSI_ARGS', message, options);
+    this.module = module;
+  }
+}

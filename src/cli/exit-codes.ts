@@ -28,6 +28,7 @@ export function exitCodeForError(err: unknown): number {
     case 'TSI_CONFIG':
     case 'TSI_ARGS':
     case 'TSI_TEMPLATE':
+    case 'TSI_EXPRESSION':
       return ExitCode.parseError;
     case 'TSI_USAGE':
       return ExitCode.badOptions;
