@@ -1,0 +1,25 @@
+// The site of the render in progress. Rendering is synchronous, so a module variable set around the call is enough,
+// and it keeps the site out of handlebars' data frames where templates could read it as @-variables.
+import type { TemplateSite } from './template-site.js';
+
+interface RenderState {
+  site: TemplateSite;
+  captured?: { value: unknown }; // set by __capture when a whole-expression string keeps its type
+}
+
+let current: RenderState | undefined;
+
+export function withRenderState<T>(state: RenderState, fn: () => T): T {
+  const previous = current;
+  current = state;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
+export function renderState(): RenderState {
+  if (current === undefined) throw new Error('template helpers only run inside renderString/renderValue');
+  return current;
+}

@@ -1,0 +1,27 @@
+// What helpers and the compiler throw inside handlebars. render.ts turns these into a TemplateError that names the
+// file, task and position, which only it knows.
+
+export interface TemplateLoc {
+  line: number; // 1-based line within the template text
+  column: number; // 0-based, as handlebars counts
+}
+
+export class TemplateFailure extends Error {
+  readonly loc?: TemplateLoc;
+  readonly variable?: string;
+  readonly hint?: string;
+  constructor(message: string, options: { loc?: TemplateLoc; variable?: string; hint?: string } = {}) {
+    super(message);
+    this.name = 'TemplateFailure';
+    this.loc = options.loc;
+    this.variable = options.variable;
+    this.hint = options.hint;
+  }
+}
+
+/** Read the start position handlebars gives a helper in `options.loc`. */
+export function locOf(options: unknown): TemplateLoc | undefined {
+  const loc = (options as { loc?: { start?: { line?: unknown; column?: unknown } } } | undefined)?.loc?.start;
+  if (typeof loc?.line !== 'number' || typeof loc.column !== 'number') return undefined;
+  return { line: loc.line, column: loc.column };
+}
