@@ -1,4 +1,92 @@
-// Placeholder: replaced by the real command.
+// `tsinfra hosts PATTERN` (ansible --list-hosts) and `tsinfra inventory --host H | --list` (ansible-inventory).
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { loadInventory, selectHosts } from '../inventory/load.js';
+import { inventoryList } from '../inventory/inventory-list.js';
+import { isSecretName, maskSecrets } from '../inventory/mask-secrets.js';
+import type { Host, Inventory } from '../inventory/types.js';
 import type { RegisterCommand } from './command-context.js';
 
-export const registerInventoryCommands: RegisterCommand = () => {};
+interface InventoryFlags {
+  inventory: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function addInventoryOption(cmd: Command): Command {
+  return cmd.option('-i, --inventory <path>', 'inventory file, directory or host1,host2 list (repeatable; default $TSINFRA_INVENTORY)', collect, []);
+}
+
+/** `-i` values, else $TSINFRA_INVENTORY, else a usage error. */
+function inventoryPaths(flags: InventoryFlags): string[] {
+  if (flags.inventory.length > 0) return flags.inventory;
+  const fromEnv = process.env.TSINFRA_INVENTORY;
+  if (fromEnv) return [fromEnv];
+  throw new UsageError('no inventory given', { hint: 'pass -i PATH or set TSINFRA_INVENTORY' });
+}
+
+async function loadFromFlags(flags: InventoryFlags): Promise<Inventory> {
+  const inventory = await loadInventory(inventoryPaths(flags));
+  for (const warning of inventory.warnings ?? []) process.stderr.write(`tsinfra: warning: ${warning}\n`);
+  return inventory;
+}
+
+const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+export const registerInventoryCommands: RegisterCommand = (program) => {
+  addInventoryOption(
+    program
+      .command('hosts')
+      .description('list the hosts a pattern selects, one per line (like ansible PATTERN --list-hosts)')
+      .argument('[pattern]', 'host pattern: all, names, groups, globs, ~regex, a:b, a:&b, a:!b, group[0]', 'all'),
+  )
+    .option('-l, --limit <pattern>', 'further limit the hosts to this pattern (or @file with one host per line)', collect, [])
+    .option('--json', 'print a JSON array of host names')
+    .action(async (pattern: string, flags: InventoryFlags & { limit: string[]; json?: boolean }) => {
+      const inventory = await loadFromFlags(flags);
+      const hosts = selectHosts(inventory, pattern, { limit: flags.limit.join(',') });
+      if (hosts.length === 0) {
+        const limited = flags.limit.length > 0 ? ` with --limit ${flags.limit.join(',')}` : '';
+        process.stderr.write(`tsinfra: warning: no hosts matched pattern ${JSON.stringify(pattern)}${limited}\n`);
+      }
+      const names = hosts.map((h) => h.name);
+      if (flags.json) print(JSON.stringify(names));
+      else if (names.length > 0) print(names.join('\n'));
+    });
+
+  addInventoryOption(
+    program.command('inventory').description("show one host's merged variables and where each was set (--host), or everything as ansible-inventory --list JSON (--list)"),
+  )
+    .option('--host <name>', "the host's variables, with the file:line each one comes from")
+    .option('--list', 'all groups and hosts as JSON (the shape of ansible-inventory --list)')
+    .option('--json', 'machine-readable output for --host')
+    .action(async (flags: InventoryFlags & { host?: string; list?: boolean; json?: boolean }) => {
+      if (!flags.host === !flags.list) throw new UsageError('give exactly one of --host NAME or --list');
+      const inventory = await loadFromFlags(flags);
+      if (flags.list) {
+        print(JSON.stringify(inventoryList(inventory), null, 2));
+        return;
+      }
+      const host = inventory.hosts.get(flags.host!);
+      if (!host) throw new UsageError(`no host named ${JSON.stringify(flags.host)} in the inventory`, { hint: 'tsinfra hosts all -i ... lists them' });
+      print(flags.json ? JSON.stringify(hostJson(host), null, 2) : hostText(host));
+    });
+};
+
+function hostJson(host: Host): Record<string, unknown> {
+  return { host: host.name, groups: host.groups, vars: maskSecrets(host.vars), origins: host.origins };
+}
+
+/** A table: name, value as JSON (so 22 and "22" differ), and where it was set. */
+function hostText(host: Host): string {
+  const masked = maskSecrets(host.vars);
+  const names = Object.keys(masked).sort();
+  const rows = names.map((name) => [name, isSecretName(name) ? '***' : JSON.stringify(masked[name]), host.origins[name] ?? '']);
+  const lines = [`host ${host.name} (groups: ${host.groups.join(', ')})`];
+  if (rows.length === 0) return [...lines, '(no variables)'].join('\n');
+  const widths = [0, 1].map((col) => Math.min(48, Math.max(...rows.map((r) => r[col]!.length), col === 0 ? 8 : 5)));
+  const pad = (s: string, w: number) => (s.length >= w ? s : s + ' '.repeat(w - s.length));
+  lines.push(`${pad('VARIABLE', widths[0]!)}  ${pad('VALUE', widths[1]!)}  FROM`);
+  for (const [name, value, origin] of rows) lines.push(`${pad(name!, widths[0]!)}  ${pad(value!, widths[1]!)}  ${origin}`);
+  return lines.join('\n');
+}

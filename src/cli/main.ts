@@ -3,7 +3,14 @@ import { Command, CommanderError } from 'commander';
 import { TsinfraError } from '../errors.js';
 import { ExitCode, exitCodeForError, exitCodeHelp } from './exit-codes.js';
 
+const exitCodeOnPipeClose = 0;
+
 export async function main(argv: string[]): Promise<number> {
+  // `tsinfra ... | head` closes our stdout early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(exitCodeOnPipeClose);
+    throw err;
+  });
   const program = new Command('tsinfra')
     .description('Typed, fast, safe SSH orchestration')
     .addHelpText('after', `\n${exitCodeHelp}`)
@@ -16,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   const registrations = await Promise.all([
     import('./lab-command.js').then((m) => m.registerLabCommand),
     import('./inventory-commands.js').then((m) => m.registerInventoryCommands),
+    import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
   ]);
   for (const register of registrations) register(program, { setExitCode });
   try {

@@ -5,7 +5,7 @@ export type VarOrigin = string;
 
 export interface Group {
   name: string;
-  /** Hosts listed directly in this group (not via children). */
+  /** Hosts listed directly in this group (not via children); for `all`, every host. */
   hosts: string[];
   children: string[];
   vars: Record<string, unknown>;
@@ -23,8 +23,12 @@ export interface Host {
 }
 
 export interface Inventory {
-  /** The file or directory it was loaded from. */
+  /** The file or directory it was loaded from (several `-i` sources: joined with ","). */
   source: string;
+  /** Every source, in the order given (multiple `-i`). */
+  sources?: string[];
+  /** Things Ansible would accept silently but that are probably mistakes (e.g. group_vars for an unknown group). */
+  warnings?: string[];
   /** In inventory order. */
   hosts: Map<string, Host>;
   groups: Map<string, Group>;

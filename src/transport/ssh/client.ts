@@ -7,7 +7,7 @@ import type { AnyAuthMethod, ClientChannel } from 'ssh2';
 import { CommandError, ConnectError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { Connection, ConnectTarget, ExecOptions, ExecResult } from '../transport.js';
-import { describeBecomeFailure, wrapBecome } from './become.js';
+import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js';
 import { ChannelGate } from './channel-gate.js';
 import { entryFingerprint, fingerprint, hostKeyName, KnownHosts } from './known-hosts.js';
 import { loadPrivateKey } from './private-keys.js';
@@ -19,6 +19,9 @@ type Ssh2Client = InstanceType<typeof Client>;
 const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 let warnedOff = false;
+
+/** How long to wait for exit-status after the channel's stream closed (it normally follows within a packet). */
+const EXIT_STATUS_GRACE_MS = 2000;
 
 function hostKeyAlgorithms(known: string[]): string[] {
   const preferred = known.flatMap((t) => (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]));
@@ -155,103 +158,112 @@ export class SshConnection implements Connection {
     }
   }
 
-  private openChannel(command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel) => {
-        if (err) reject(new ConnectError(this.host, 'ssh', `cannot open a channel: ${err.message}`, { cause: err }));
-        else resolve(channel);
+  private run(command: string, options: ExecOptions): Promise<ExecResult> {
+    const become = options.become;
+    const wrap = become ? wrapBecome(command, become) : undefined;
+    return new Promise<ExecResult>((resolve, reject) => {
+      // Listeners must be attached inside ssh2's callback: exit-status, EOF and close can arrive in the same TCP
+      // chunk as the channel's confirmation, and are emitted before any promise continuation would run.
+      this.client.exec(wrap ? wrap.command : command, (openError, channel) => {
+        if (openError) reject(new ConnectError(this.host, 'ssh', `cannot open a channel: ${openError.message}`, { cause: openError }));
+        else this.watch(channel, options, wrap, resolve, reject);
       });
     });
   }
 
-  private async run(command: string, options: ExecOptions): Promise<ExecResult> {
+  private watch(channel: ClientChannel, options: ExecOptions, wrap: BecomeWrap | undefined, resolve: (r: ExecResult) => void, reject: (e: Error) => void): void {
     const become = options.become;
-    const wrap = become ? wrapBecome(command, become) : undefined;
-    const channel = await this.openChannel(wrap ? wrap.command : command);
-    return new Promise<ExecResult>((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let code: number | null = null;
-      let signal: string | null = null;
-      let settled = false;
-      let entered = !wrap; // with become: true once sudo let us in
-      let pre = ''; // stdout before the become marker
-      let prompts = 0;
-      let timer: NodeJS.Timeout | undefined;
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let code: number | null = null;
+    let signal: string | null = null;
+    let settled = false;
+    let entered = !wrap; // with become: true once sudo let us in
+    let pre = ''; // stdout before the become marker
+    let prompts = 0;
+    let timer: NodeJS.Timeout | undefined;
 
-      const finish = (error?: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.pending.delete(fail);
-        if (error) {
-          channel.close();
-          reject(error);
-          return;
-        }
-        const stdout = Buffer.concat(out).toString('utf8');
-        const stderr = Buffer.concat(err).toString('utf8');
-        if (wrap && become && !entered) {
-          const why = describeBecomeFailure(stderr, become.user, !!become.password) ?? `sudo to ${become.user} failed: ${stderr.trim().slice(0, 200)}`;
-          reject(new CommandError({ host: this.host, what: 'become', exitCode: code, signal, stdout: '', stderr: why }));
-          return;
-        }
-        resolve({ stdout, stderr, code, signal });
-      };
-      const fail = (error: Error) => finish(error);
-      this.pending.add(fail);
-
-      const sendStdin = () => {
-        if (options.stdin !== undefined) channel.write(options.stdin);
-        channel.end();
-      };
-
-      if (options.timeoutMs) {
-        timer = setTimeout(() => {
-          channel.signal('KILL');
-          finish(new CommandError({ host: this.host, what: `command timed out after ${options.timeoutMs! / 1000}s:`, exitCode: null, signal: 'TIMEOUT', stdout: Buffer.concat(out).toString(), stderr: '' }));
-        }, options.timeoutMs);
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      this.pending.delete(fail);
+      if (error) {
+        channel.close();
+        reject(error);
+        return;
       }
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (wrap && become && !entered) {
+        const why = describeBecomeFailure(stderr, become.user, !!become.password) ?? `sudo to ${become.user} failed: ${stderr.trim().slice(0, 200)}`;
+        reject(new CommandError({ host: this.host, what: 'become', exitCode: code, signal, stdout: '', stderr: why }));
+        return;
+      }
+      resolve({ stdout, stderr, code, signal });
+    };
+    const fail = (error: Error) => finish(error);
+    this.pending.add(fail);
 
-      channel.on('data', (chunk: Buffer) => {
-        if (entered) {
-          out.push(chunk);
-          options.onStdout?.(chunk);
-          return;
-        }
-        pre += chunk.toString('latin1');
-        const at = pre.indexOf(`${wrap!.success}\n`);
-        if (at < 0) return;
-        entered = true;
-        const rest = Buffer.from(pre.slice(at + wrap!.success.length + 1), 'latin1');
-        pre = '';
-        if (rest.length) {
-          out.push(rest);
-          options.onStdout?.(rest);
-        }
-        sendStdin();
-      });
-      channel.stderr.on('data', (chunk: Buffer) => {
-        if (wrap && !entered && become?.password && chunk.toString('latin1').includes(wrap.prompt)) {
-          prompts++;
-          if (prompts > 1) {
-            channel.signal('KILL');
-            finish(new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: `sudo to ${become.user}: incorrect sudo password` }));
-            return;
-          }
-          channel.write(`${become.password.reveal()}\n`);
-          return;
-        }
-        err.push(chunk);
-        options.onStderr?.(chunk);
-      });
-      channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
-        code = exitCode ?? null;
-        signal = exitSignal ?? null;
-      });
-      channel.on('close', () => finish());
-      if (!wrap) sendStdin();
+    const sendStdin = () => {
+      if (options.stdin !== undefined) channel.write(options.stdin);
+      channel.end();
+    };
+
+    if (options.timeoutMs) {
+      timer = setTimeout(() => {
+        channel.signal('KILL');
+        finish(new CommandError({ host: this.host, what: `command timed out after ${options.timeoutMs! / 1000}s:`, exitCode: null, signal: 'TIMEOUT', stdout: Buffer.concat(out).toString(), stderr: '' }));
+      }, options.timeoutMs);
+    }
+
+    channel.on('data', (chunk: Buffer) => {
+      if (entered) {
+        out.push(chunk);
+        options.onStdout?.(chunk);
+        return;
+      }
+      pre += chunk.toString('latin1');
+      const at = pre.indexOf(`${wrap!.success}\n`);
+      if (at < 0) return;
+      entered = true;
+      const rest = Buffer.from(pre.slice(at + wrap!.success.length + 1), 'latin1');
+      pre = '';
+      if (rest.length) {
+        out.push(rest);
+        options.onStdout?.(rest);
+      }
+      sendStdin();
     });
+    channel.stderr.on('data', (chunk: Buffer) => {
+      if (wrap && !entered && become?.password && chunk.toString('latin1').includes(wrap.prompt)) {
+        prompts++;
+        if (prompts > 1) {
+          channel.signal('KILL');
+          finish(new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: `sudo to ${become.user}: incorrect sudo password` }));
+          return;
+        }
+        channel.write(`${become.password.reveal()}\n`);
+        return;
+      }
+      err.push(chunk);
+      options.onStderr?.(chunk);
+    });
+    let exited = false;
+    let closed = false;
+    channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+      exited = true;
+      code = exitCode ?? null;
+      signal = exitSignal ?? null;
+      if (closed) finish();
+    });
+    // The stream can close on the server's EOF, just before the exit-status that follows it: wait for that.
+    channel.on('close', () => {
+      closed = true;
+      if (exited) finish();
+      else setTimeout(() => finish(), EXIT_STATUS_GRACE_MS).unref();
+    });
+    if (!wrap) sendStdin();
   }
 
   /** A stream to another host through this one (ProxyJump). */

@@ -1,0 +1,100 @@
+// Options shared by every command that reaches hosts, and their translation into inventory + connect targets.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { loadInventory, selectHosts } from '../inventory/load.js';
+import type { Host, Inventory } from '../inventory/types.js';
+import { createLogger, setLogger } from '../log.js';
+import { secret } from '../shell/secret.js';
+import { parsePolicy, resolveBecome, resolveConnectTarget, type ConnectDefaults } from '../transport/connect-target.js';
+import { loadSshConfig } from '../transport/ssh/ssh-config.js';
+import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import { promptSecret } from './prompt.js';
+
+export interface HostOptions {
+  inventory?: string[];
+  limit?: string;
+  forks: string;
+  user?: string;
+  privateKey?: string;
+  hostKeyPolicy?: string;
+  knownHosts?: string;
+  sshConfig?: string;
+  timeout: string;
+  become?: boolean;
+  becomeUser?: string;
+  askBecomePass?: boolean;
+  becomePasswordFile?: string;
+  json?: boolean;
+  logFile?: string;
+  logLevel: string;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function addHostOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <path>', 'inventory file or directory (repeatable; default $TSINFRA_INVENTORY)', collect)
+    .option('-l, --limit <pattern>', 'further limit the hosts to this pattern (or @file with one host per line)')
+    .option('-f, --forks <n>', 'hosts to work on at once', '50')
+    .option('-u, --user <name>', 'SSH user when the inventory sets none')
+    .option('--private-key <file>', 'SSH private key when the inventory sets none')
+    .option('--host-key-policy <policy>', 'strict (default) | accept-new | off')
+    .option('--known-hosts <file>', 'known_hosts file when the inventory sets none')
+    .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
+    .option('-T, --timeout <seconds>', 'SSH connect timeout', '10')
+    .option('-b, --become', 'run as another user with sudo')
+    .option('--become-user <name>', 'user to become', 'root')
+    .option('-K, --ask-become-pass', 'ask for the sudo password (no echo)')
+    .option('--become-password-file <file>', 'read the sudo password from this file (first line)')
+    .option('--json', 'machine-readable output: one JSON object per line')
+    .option('--log-file <file>', 'write structured logs (pino JSON) to this file')
+    .option('--log-level <level>', 'trace | debug | info | warn | error', 'info');
+}
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export interface SelectedHosts {
+  inventory: Inventory;
+  hosts: Host[];
+  forks: number;
+  defaults: ConnectDefaults;
+  targetOf(host: Host): ConnectTarget;
+  becomeOf(host: Host): BecomeOptions | undefined;
+}
+
+export async function selectFromOptions(pattern: string, o: HostOptions): Promise<SelectedHosts> {
+  setLogger(createLogger({ level: o.logLevel, file: o.logFile }));
+  const paths = o.inventory?.length ? o.inventory : process.env.TSINFRA_INVENTORY ? [process.env.TSINFRA_INVENTORY] : [];
+  if (paths.length === 0) throw new UsageError('no inventory given', { hint: 'pass -i PATH or set TSINFRA_INVENTORY' });
+  const inventory = await loadInventory(paths);
+  const limit = o.limit?.startsWith('@') ? readFileSync(o.limit.slice(1), 'utf8').split(/\s+/).filter(Boolean).join(',') : o.limit;
+  const hosts = selectHosts(inventory, pattern, { limit });
+  let becomePassword;
+  if (o.becomePasswordFile) becomePassword = secret(readFileSync(o.becomePasswordFile, 'utf8').split('\n')[0] ?? '');
+  else if (o.askBecomePass) becomePassword = secret(await promptSecret('BECOME password: '));
+  const defaults: ConnectDefaults = {
+    user: o.user,
+    privateKeyFile: o.privateKey,
+    hostKeyPolicy: parsePolicy(o.hostKeyPolicy, '--host-key-policy'),
+    knownHostsFile: o.knownHosts,
+    connectTimeoutMs: positiveInt(o.timeout, '--timeout') * 1000,
+    sshConfig: loadSshConfig(o.sshConfig),
+    askPassphrase: (file) => promptSecret(`Passphrase for ${file}: `),
+    become: o.become || o.askBecomePass || !!o.becomePasswordFile || undefined,
+    becomeUser: o.becomeUser,
+    becomePassword,
+  };
+  return {
+    inventory,
+    hosts,
+    forks: positiveInt(o.forks, '--forks'),
+    defaults,
+    targetOf: (h) => resolveConnectTarget(h, defaults),
+    becomeOf: (h) => resolveBecome(h, defaults),
+  };
+}

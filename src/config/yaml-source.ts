@@ -1,0 +1,297 @@
+// Loads YAML while keeping every node's file:line:column, so loaders can point errors and
+// variable origins at the exact place in the user's file. Shared by the inventory and playbook loaders.
+import { readFile } from 'node:fs/promises';
+import {
+  Document,
+  LineCounter,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Node,
+  type Pair,
+  type ParsedNode,
+  type ScalarTag,
+  type Tags,
+  type YAMLError,
+} from 'yaml';
+import { ConfigError, type SourcePosition } from '../errors.js';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A YAML 1.1 file keeps Ansible's meaning; `%YAML 1.2` at the top of a file opts that file into 1.2. */
+export type YamlVersion = '1.1' | '1.2';
+
+export interface YamlSourceOptions {
+  /** Default '1.1', the YAML PyYAML (and so Ansible) speaks: `yes`/`no` are booleans and `0644` is octal. */
+  version?: YamlVersion;
+}
+
+/** One key/value entry of a mapping node, with the key as the user wrote it. */
+export interface YamlEntry {
+  /** The key's source text (`yes:` stays "yes", `0644:` stays "0644"), so names never change type. */
+  key: string;
+  keyNode: ParsedNode | null;
+  /** The value node; null for `key:` with nothing after it. */
+  valueNode: ParsedNode | null;
+}
+
+export interface YamlSource {
+  readonly file: string;
+  readonly doc: Document.Parsed;
+  /** The whole document as plain data (null for an empty file). */
+  readonly value: unknown;
+  /** Where the value at `path` starts (the nearest existing parent when the path is missing). */
+  positionOf(path: YamlPath): SourcePosition;
+  /** Where the key of the entry at `path` starts (for sequence items, the item). */
+  keyPositionOf(path: YamlPath): SourcePosition;
+  /** Where a node (or a pair's key) starts; the top of the file when there is no node. */
+  positionOfNode(node: unknown): SourcePosition;
+  /** The node at `path`, or undefined. */
+  nodeAt(path: YamlPath): ParsedNode | undefined;
+  /** Plain data for a node (anchors and merge keys resolved against this document). */
+  toJS(node: unknown): unknown;
+  /** A ConfigError at the value (or, with `key: true`, the key) at `path`. */
+  errorAt(path: YamlPath, message: string, options?: { key?: boolean; hint?: string }): ConfigError;
+}
+
+/** The value Ansible's `!vault` tag carries; shaped like ansible-inventory's JSON output so it round-trips. */
+export interface VaultValue {
+  __ansible_vault: string;
+}
+
+// PyYAML's YAML 1.1 resolver, which Ansible uses: `y`/`n` stay strings, `09` stays a string,
+// `1e3` stays a string (floats need a dot and a signed exponent) and dates stay strings.
+const PYYAML_TESTS: Record<string, RegExp> = {
+  [/^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/.source]: /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
+  [/^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/.source]: /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
+  [/^[-+]?[0-9][0-9_]*$/.source]: /^[-+]?(?:0|[1-9][0-9_]*)$/,
+  [/^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/.source]: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/,
+};
+
+const vaultTag: ScalarTag = {
+  tag: '!vault',
+  identify: () => false,
+  resolve: (text: string): VaultValue => ({ __ansible_vault: text }),
+};
+
+// `!unsafe` only tells Ansible not to template the string; the value itself is the string.
+const unsafeTag: ScalarTag = { tag: '!unsafe', identify: () => false, resolve: (text: string) => text };
+
+function adjustTags(tags: Tags): Tags {
+  const adjusted: Tags = [];
+  for (const tag of tags) {
+    if (typeof tag === 'string') {
+      adjusted.push(tag);
+      continue;
+    }
+    if (tag.tag === 'tag:yaml.org,2002:timestamp') continue;
+    const test = 'test' in tag && tag.test instanceof RegExp ? PYYAML_TESTS[tag.test.source] : undefined;
+    adjusted.push(test ? ({ ...tag, test } as ScalarTag) : tag);
+  }
+  return [...adjusted, vaultTag, unsafeTag];
+}
+
+/** Parse YAML text; throws ConfigError (file:line:column) on syntax errors, duplicate keys and unknown tags. */
+export function parseYaml(text: string, file: string, options: YamlSourceOptions = {}): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    version: options.version ?? '1.1', // YAML 1.1 as PyYAML reads it, so Ansible files keep their meaning (docs/inventory.md)
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    customTags: adjustTags,
+    keepSourceTokens: false,
+  });
+  const at = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line: Math.max(line, 1), column: Math.max(col, 1) };
+  };
+  const firstError = doc.errors[0];
+  if (firstError) throw yamlSyntaxError(firstError, doc, text, at);
+  const badTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (badTag) {
+    const tag = /tag: (\S+)/.exec(badTag.message)?.[1] ?? 'tag';
+    throw new ConfigError(at(badTag.pos[0]), `unknown YAML tag ${tag}`, { hint: 'tsinfra understands !vault and !unsafe' });
+  }
+  return makeSource(file, doc, at);
+}
+
+/** Read and parse a YAML file; a missing or unreadable file is a ConfigError naming it. */
+export async function readYamlFile(file: string, options: YamlSourceOptions = {}): Promise<YamlSource> {
+  return parseYaml(await readConfigText(file), file, options);
+}
+
+/** Read a config file as UTF-8; a missing or unreadable file is a ConfigError naming it. */
+export async function readConfigText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read file (${code ?? err})`;
+    throw new ConfigError({ file }, why, { cause: err });
+  }
+}
+
+/** The entries of a mapping node, or undefined when the node is not a mapping. */
+export function entriesOf(node: unknown): YamlEntry[] | undefined {
+  if (!isMap(node)) return undefined;
+  return node.items.map((pair) => ({
+    key: keyText(pair),
+    keyNode: (isNode(pair.key) ? pair.key : null) as ParsedNode | null,
+    valueNode: (isNode(pair.value) ? pair.value : null) as ParsedNode | null,
+  }));
+}
+
+/** "a mapping", "a list", "a string", ... for messages like "expected a mapping, found a list". */
+export function describeNode(node: unknown, value?: unknown): string {
+  if (node === null || node === undefined) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isAlias(node)) return 'an alias';
+  if (isScalar(node)) {
+    const v = value === undefined ? node.value : value;
+    if (v === null) return 'null';
+    if (typeof v === 'string') return `a string ("${v.length > 40 ? `${v.slice(0, 40)}…` : v}")`;
+    if (typeof v === 'number') return `a number (${node.source ?? v})`;
+    if (typeof v === 'boolean') return `a boolean (${node.source ?? v})`;
+    return 'a scalar';
+  }
+  return 'a value';
+}
+
+function keyText(pair: Pair): string {
+  const key = pair.key;
+  if (isScalar(key)) return key.source ?? String(key.value);
+  if (key === null || key === undefined) return '';
+  return String(key);
+}
+
+function makeSource(file: string, doc: Document.Parsed, at: (offset: number) => SourcePosition): YamlSource {
+  const top: SourcePosition = { file, line: 1, column: 1 };
+  const positionOfNode = (node: unknown): SourcePosition => {
+    const target = isPair(node) ? node.key : node;
+    if (isNode(target) && target.range) return at(target.range[0]);
+    return top;
+  };
+  // Walk the path; remember the deepest node reached and, for the last step, the pair.
+  const walk = (path: YamlPath) => {
+    let node: unknown = doc.contents;
+    let deepest: unknown = node;
+    let pair: Pair | undefined;
+    let found = true;
+    for (const step of path) {
+      pair = undefined;
+      let next: unknown;
+      if (isMap(node)) {
+        pair = node.items.find((p) => keyText(p) === String(step) || (isScalar(p.key) && p.key.value === step));
+        next = pair?.value;
+      } else if (isSeq(node) && typeof step === 'number') {
+        next = node.items[step];
+      }
+      if (next === undefined && !pair) {
+        found = false;
+        break;
+      }
+      node = next;
+      if (isNode(next)) deepest = next;
+      else if (pair) deepest = pair;
+    }
+    return { node: found ? node : undefined, deepest, pair: found ? pair : undefined };
+  };
+  const positionOf = (path: YamlPath): SourcePosition => {
+    const { node, deepest, pair } = walk(path);
+    if (isNode(node)) return positionOfNode(node);
+    return positionOfNode(pair ?? deepest);
+  };
+  const keyPositionOf = (path: YamlPath): SourcePosition => {
+    const { node, deepest, pair } = walk(path);
+    if (pair) return positionOfNode(pair.key);
+    return positionOfNode(node ?? deepest);
+  };
+  return {
+    file,
+    doc,
+    value: doc.toJS({ maxAliasCount: 1000 }),
+    positionOfNode,
+    positionOf,
+    keyPositionOf,
+    nodeAt: (path) => {
+      const { node } = walk(path);
+      return isNode(node) ? (node as ParsedNode) : undefined;
+    },
+    toJS: (node) => (isNode(node) ? node.toJS(doc, { maxAliasCount: 1000 }) : (node ?? null)),
+    errorAt: (path, message, options = {}) =>
+      new ConfigError(options.key ? keyPositionOf(path) : positionOf(path), message, { hint: options.hint }),
+  };
+}
+
+function yamlSyntaxError(err: YAMLError, doc: Document.Parsed, text: string, at: (offset: number) => SourcePosition): ConfigError {
+  const pos = at(err.pos[0]);
+  switch (err.code) {
+    case 'MISSING_CHAR': {
+      // yaml reports an unclosed quote where the file ends; the opening quote is what the user must fix.
+      const open = unclosedQuoteStart(doc, err.pos[0]);
+      if (open !== undefined) return new ConfigError(at(open), 'invalid YAML: this quoted string is never closed', { hint: 'add the closing quote' });
+      return new ConfigError(pos, `invalid YAML: ${plainReason(err.message)}`);
+    }
+    case 'DUPLICATE_KEY': {
+      const { name, first } = duplicateKeyInfo(doc, err.pos[0], text, at);
+      return new ConfigError(pos, `duplicate key "${name}"${first ? ` (first defined at line ${first.line})` : ''}`, {
+        hint: 'each key may appear only once in a mapping',
+      });
+    }
+    case 'TAB_AS_INDENT':
+      return new ConfigError(pos, 'invalid YAML: tabs are not allowed for indentation, use spaces');
+    case 'MULTIPLE_DOCS':
+      return new ConfigError(pos, 'invalid YAML: expected one document, found a second one (a second "---")');
+    default:
+      return new ConfigError(pos, `invalid YAML: ${plainReason(err.message)}`);
+  }
+}
+
+function unclosedQuoteStart(doc: Document.Parsed, end: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && node.range?.[1] === end) start = node.range[0];
+    },
+  });
+  return start;
+}
+
+function plainReason(message: string): string {
+  const oneLine = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').trim();
+  return oneLine.charAt(0).toLowerCase() + oneLine.slice(1);
+}
+
+// yaml reports the duplicate's offset; find that key and the earlier one with the same text.
+function duplicateKeyInfo(doc: Document.Parsed, offset: number, text: string, at: (offset: number) => SourcePosition) {
+  let found: { name: string; first?: SourcePosition } | undefined;
+  const visit = (node: unknown): void => {
+    if (found) return;
+    if (isMap(node)) {
+      const seen = new Map<string, Pair>();
+      for (const pair of node.items) {
+        const name = keyText(pair);
+        const keyNode = pair.key as Node | null;
+        if (isNode(keyNode) && keyNode.range?.[0] === offset) {
+          const earlier = seen.get(name);
+          found = { name, first: earlier && isNode(earlier.key) && earlier.key.range ? at(earlier.key.range[0]) : undefined };
+          return;
+        }
+        if (!seen.has(name)) seen.set(name, pair);
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+  return found ?? { name: text.slice(offset).split(/[:\n]/)[0]!.trim() };
+}
+

@@ -1,0 +1,23 @@
+// What `tsinfra inventory` prints must not leak passwords: any variable whose name mentions
+// password/pass/token/secret shows as ***, at any depth (e.g. `db: {password: ...}`).
+const SECRET_NAME = /pass|token|secret/i;
+const MASK = '***';
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** A copy of `vars` with secret-named values replaced by ***. */
+export function maskSecrets(vars: Record<string, unknown>): Record<string, unknown> {
+  return maskValue(vars) as Record<string, unknown>;
+}
+
+function maskValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskValue);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, k, { value: isSecretName(k) ? MASK : maskValue(v), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

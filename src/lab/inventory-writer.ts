@@ -1,0 +1,85 @@
+// What a lab hands to its users: an Ansible-compatible YAML inventory and an OpenSSH client config (`ssh -F`).
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { LabHost, LabInfo } from './lab-types.js';
+
+/** The host private-only hosts are reached through: the first with a public address. */
+export function jumpHostFor(info: LabInfo, host: LabHost): LabHost | undefined {
+  if (host.publicAddress) return undefined;
+  return info.hosts.find((h) => h.publicAddress);
+}
+
+function hostVars(info: LabInfo, host: LabHost): Record<string, string> {
+  const vars: Record<string, string> = { ansible_host: host.sshAddress };
+  if (host.publicAddress) vars.public_ip = host.publicAddress;
+  vars.private_ip = host.privateAddress;
+  const jump = jumpHostFor(info, host);
+  if (jump) vars.lab_jump_host = jump.name;
+  return vars;
+}
+
+function allVars(info: LabInfo): Record<string, string | number> {
+  return {
+    ansible_user: 'root',
+    ansible_ssh_private_key_file: info.privateKeyPath,
+    tsinfra_known_hosts_file: info.knownHostsPath,
+    lab_name: info.name,
+    lab_kind: info.kind,
+    lab_public_cidr: info.networks.public.cidr,
+    lab_private_cidr: info.networks.private.cidr,
+    lab_vpn_cidr: info.networks.vpn.cidr,
+    controller_address: info.controllerAddress,
+    lab_neighbour_address: info.neighbour.address,
+    lab_apt_source: info.aptRepository.sourceLine,
+  };
+}
+
+/** `all: {vars, hosts (ungrouped), children: {GROUP: {hosts: {NAME: vars}}}}`, groups in first-seen order. */
+export function inventoryDocument(info: LabInfo): Record<string, unknown> {
+  const children: Record<string, { hosts: Record<string, Record<string, string>> }> = {};
+  const ungrouped: Record<string, Record<string, string>> = {};
+  for (const host of info.hosts) {
+    if (host.groups.length === 0) ungrouped[host.name] = hostVars(info, host);
+    for (const g of host.groups) (children[g] ??= { hosts: {} }).hosts[host.name] = hostVars(info, host);
+  }
+  const all: Record<string, unknown> = { vars: allVars(info) };
+  if (Object.keys(ungrouped).length > 0) all.hosts = ungrouped;
+  if (Object.keys(children).length > 0) all.children = children;
+  return { all };
+}
+
+export function writeInventory(info: LabInfo): void {
+  const header = `# tsinfra lab ${info.name} (${info.kind}): written by \`tsinfra lab up\`, removed by \`tsinfra lab down\`.\n`;
+  writeFileSync(info.inventoryPath, header + stringify(inventoryDocument(info)), { mode: 0o644 });
+}
+
+function quoted(path: string): string {
+  return `"${path.replace(/(["\\])/g, '\\$1')}"`;
+}
+
+export function sshConfigText(info: LabInfo): string {
+  const lines = [`# tsinfra lab ${info.name}: ssh -F ${info.sshConfigPath} HOST`];
+  for (const host of info.hosts) {
+    lines.push(`Host ${host.name}`, `  HostName ${host.sshAddress}`);
+    const jump = jumpHostFor(info, host);
+    if (jump) lines.push(`  ProxyJump ${jump.name}`);
+  }
+  lines.push(
+    'Host *',
+    '  User root',
+    `  IdentityFile ${quoted(info.privateKeyPath)}`,
+    '  IdentitiesOnly yes',
+    `  UserKnownHostsFile ${quoted(info.knownHostsPath)}`,
+    '  GlobalKnownHostsFile /dev/null',
+    '  StrictHostKeyChecking yes',
+    '  UpdateHostKeys no',
+    '  PasswordAuthentication no',
+    '  ConnectTimeout 10',
+    '  LogLevel ERROR',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeSshConfig(info: LabInfo): void {
+  writeFileSync(info.sshConfigPath, sshConfigText(info), { mode: 0o644 });
+}

@@ -1,0 +1,98 @@
+// The lab's public shapes: what `labUp` takes and what every caller (CLI, tests, benchmarks) gets back.
+
+export type LabKind = 'namespace' | 'systemd';
+
+/** One host to create. Hosts without a public address sit only on the private network (ProxyJump targets). */
+export interface LabHostSpec {
+  name: string;
+  groups?: string[];
+  /** Default true: an address on the public network, reachable from the controller. */
+  public?: boolean;
+}
+
+export interface LabUpOptions {
+  /** Default `default`. Letters, digits and dashes. */
+  name?: string;
+  /** Default `namespace`. */
+  kind?: LabKind;
+  /** A count (default topology up to 5, then host01..hostNN in group `nodes`) or explicit hosts. */
+  hosts?: number | LabHostSpec[];
+  /** Hosts set up at once. Default: 4 per CPU core. */
+  concurrency?: number;
+  /** Progress lines for people (the CLI prints them); silent by default. */
+  onProgress?: (message: string) => void;
+  /** Aborting stops `up` and tears down what it created. */
+  signal?: AbortSignal;
+}
+
+export interface LabNetwork {
+  cidr: string;
+  bridge: string;
+  /** The controller's address on it (public network only). */
+  controllerAddress?: string;
+}
+
+export interface LabNetworks {
+  public: LabNetwork;
+  private: LabNetwork;
+  /** Created empty: the ZeroTier test double attaches hosts' `zt...` interfaces to it. */
+  vpn: LabNetwork;
+}
+
+export interface LabHost {
+  name: string;
+  groups: string[];
+  publicAddress?: string;
+  privateAddress: string;
+  /** Set once the host joins the VPN (ZeroTier test double). */
+  vpnAddress?: string;
+  /** The address the controller's inventory uses: public if any, else private. */
+  sshAddress: string;
+  netns: string;
+  /** PID (on the controller) of the host's PID 1: our init, or systemd for systemd hosts. */
+  initPid: number;
+}
+
+export interface LabNeighbour {
+  /** Another customer on the provider's private network: the private-network vantage point. */
+  netns: string;
+  address: string;
+}
+
+export interface LabInfo {
+  name: string;
+  kind: LabKind;
+  /** The lab's slot in 10.99.0.0/16; names and subnets derive from it. */
+  index: number;
+  /** Prefix of every interface and namespace of this lab, e.g. `tsi03`. */
+  prefix: string;
+  stateDir: string;
+  inventoryPath: string;
+  /** An OpenSSH client config (`ssh -F`) with every host, key, known_hosts and jumps. */
+  sshConfigPath: string;
+  privateKeyPath: string;
+  publicKeyPath: string;
+  knownHostsPath: string;
+  controllerAddress: string;
+  networks: LabNetworks;
+  neighbour: LabNeighbour;
+  hosts: LabHost[];
+  /** Where hosts see the local apt repository, and the apt source line pointing at it. */
+  aptRepository: { path: string; sourceLine: string };
+}
+
+export interface LabHostStatus {
+  name: string;
+  isInitAlive: boolean;
+  isSshAnswering: boolean;
+}
+
+export interface LabStatus {
+  name: string;
+  kind: LabKind;
+  /** `up` once `labUp` returned; `incomplete` after a crash or failure (run `lab down`). */
+  phase: 'creating' | 'up' | 'incomplete';
+  stateDir: string;
+  info?: LabInfo;
+  hosts: LabHostStatus[];
+}

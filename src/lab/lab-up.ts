@@ -1,0 +1,117 @@
+// `lab up`: claim a slot, create the networks, boot the hosts (bounded concurrency), write the inventory.
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { LabError } from '../errors.js';
+import { neighbourAddress, neighbourNetns } from './addressing.js';
+import { HOST_REPO_PATH, HOST_SOURCE_LINE, ensureAptRepo, type AptRepo } from './apt-repo.js';
+import { writeInventory, writeSshConfig } from './inventory-writer.js';
+import { throwIfAborted, upHost, type HostResult, type UpContext } from './lab-host.js';
+import { hiddenPaths, labStateDir } from './lab-paths.js';
+import { claimLabSlot } from './lab-slot.js';
+import { checkLabName, readLabRecord, writeLabInfo, writeLabRecord } from './lab-state.js';
+import type { LabHost, LabInfo, LabKind, LabUpOptions } from './lab-types.js';
+import { writeNamespaceInit } from './namespace-host.js';
+import { createBridges, createNeighbour, describeNetworks } from './network.js';
+import { preflight } from './preflight.js';
+import { ensureRootfs } from './rootfs.js';
+import { createControllerKey, writeKnownHosts } from './ssh-keys.js';
+import { writeSystemdBoot } from './systemd-host.js';
+import { teardownLab } from './teardown.js';
+import type { PlannedHost } from './topology.js';
+import { planHosts } from './topology.js';
+
+const SKIPPED = Symbol('skipped after another host failed');
+
+/** All hosts, bounded; after the first failure no new host starts, and in-flight ones settle before we return. */
+async function upHosts(ctx: UpContext, plans: PlannedHost[], concurrency: number): Promise<HostResult[]> {
+  const limit = pLimit(concurrency);
+  let hasFailed = false;
+  const settled = await Promise.allSettled(
+    plans.map((p) =>
+      limit(async () => {
+        if (hasFailed) throw SKIPPED;
+        return upHost(ctx, p).catch((err: unknown) => {
+          hasFailed = true;
+          throw err;
+        });
+      }),
+    ),
+  );
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason !== SKIPPED);
+  if (failure) throw failure.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<HostResult>).value);
+}
+
+function buildInfo(ctx: UpContext, hosts: LabHost[]): LabInfo {
+  const index = ctx.record.index;
+  const networks = describeNetworks(index);
+  return {
+    name: ctx.record.name,
+    kind: ctx.record.kind,
+    index,
+    prefix: ctx.record.prefix,
+    stateDir: ctx.stateDir,
+    inventoryPath: join(ctx.stateDir, 'inventory.yml'),
+    sshConfigPath: join(ctx.stateDir, 'ssh_config'),
+    privateKeyPath: ctx.key.privateKeyPath,
+    publicKeyPath: ctx.key.publicKeyPath,
+    knownHostsPath: join(ctx.stateDir, 'known_hosts'),
+    controllerAddress: networks.public.controllerAddress ?? '',
+    networks,
+    neighbour: { netns: neighbourNetns(index), address: neighbourAddress(index) },
+    hosts,
+    aptRepository: { path: HOST_REPO_PATH, sourceLine: HOST_SOURCE_LINE },
+  };
+}
+
+async function prepareShared(kind: LabKind, progress: (m: string) => void): Promise<{ repo: AptRepo; rootfs?: string }> {
+  // The rootfs first: the repository's dependency closure must cover its minimal system.
+  const rootfs = kind === 'systemd' ? await ensureRootfs(progress) : undefined;
+  const repo = await ensureAptRepo(progress);
+  return { repo, rootfs };
+}
+
+async function bringUp(ctx: UpContext, plans: PlannedHost[], concurrency: number): Promise<LabInfo> {
+  mkdirSync(join(ctx.stateDir, 'hosts'), { mode: 0o700 });
+  writeFileSync(join(ctx.stateDir, 'hidden-paths'), hiddenPaths().map((p) => `${p}\n`).join(''), { mode: 0o600 });
+  const net = { index: ctx.record.index, stateDir: ctx.stateDir };
+  await createBridges(net);
+  await createNeighbour(net);
+  const results = await upHosts(ctx, plans, concurrency);
+  const info = buildInfo(ctx, results.map((r) => r.host));
+  writeKnownHosts(info.knownHostsPath, results.flatMap((r) => r.knownHosts));
+  writeInventory(info);
+  writeSshConfig(info);
+  writeLabInfo(info);
+  return info;
+}
+
+/** Brings a lab up and returns once every host's sshd answers. On failure, removes what it created. */
+export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
+  const name = checkLabName(opts.name ?? 'default');
+  const kind: LabKind = opts.kind ?? 'namespace';
+  const progress = opts.onProgress ?? (() => {});
+  const plans = planHosts(opts.hosts);
+  preflight(kind);
+  if (readLabRecord(name)) throw new LabError(`a lab named ${name} already exists`, { hint: `tsinfra lab down --name ${name}` });
+  const shared = await prepareShared(kind, progress);
+  throwIfAborted(opts.signal);
+  const record = await claimLabSlot(name, kind);
+  const stateDir = labStateDir(name);
+  try {
+    const key = await createControllerKey(stateDir, name);
+    const bootScript = kind === 'namespace' ? writeNamespaceInit(stateDir) : writeSystemdBoot(stateDir);
+    const ctx: UpContext = { record, stateDir, key, ...shared, bootScript, signal: opts.signal };
+    progress(`lab ${name}: booting ${plans.length} ${kind} hosts (networks ${describeNetworks(record.index).public.cidr}, ...)`);
+    const info = await bringUp(ctx, plans, opts.concurrency ?? Math.max(2, cpus().length * 4));
+    writeLabRecord({ ...record, phase: 'up' });
+    return info;
+  } catch (err) {
+    await teardownLab(name).catch((cleanup: unknown) => {
+      progress(`lab ${name}: cleanup after the failure is incomplete (${(cleanup as Error).message}); run: tsinfra lab down --name ${name}`);
+    });
+    throw err;
+  }
+}

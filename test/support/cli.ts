@@ -1,0 +1,35 @@
+// Runs the built CLI (bin/tsinfra → dist/) as a user would, capturing output and exit code.
+import { spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const TSINFRA = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tsinfra');
+
+export interface CliResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  ms: number;
+}
+
+export function tsinfra(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  const started = Date.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(TSINFRA, args, { env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: options.timeoutMs ?? 120_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b));
+    child.stderr.on('data', (b: Buffer) => (stderr += b));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ stdout, stderr, code, ms: Date.now() - started }));
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** Parses `--json` output: one object per line. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
