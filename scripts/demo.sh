@@ -10,7 +10,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 trap 'step "tearing the lab down"; tsinfra lab down --name "$lab"' EXIT
 step "bringing up a lab of 5 $kind hosts (3 masters, 2 workers)"
 tsinfra lab up --name "$lab" --kind "$kind"
-inv=$(tsinfra lab status --name "$lab" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[0].info.inventoryPath))')
+inv=${TSINFRA_LAB_STATE_DIR:-/var/lib/tsinfra/labs}/$lab/inventory.yml
 
 step "the inventory: which hosts are masters, and where master1's variables come from"
 tsinfra hosts masters -i "$inv"

@@ -1,9 +1,26 @@
 // Commander wiring only. The one place that maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
 import { TsinfraError } from '../errors.js';
+import type { RegisterCommand } from './command-context.js';
 import { ExitCode, exitCodeForError, exitCodeHelp } from './exit-codes.js';
 
 const exitCodeOnPipeClose = 0;
+
+type LoadCommand = () => Promise<RegisterCommand>;
+
+// Each command's module is loaded only when that command runs: startup time is part of every ad-hoc run.
+const COMMANDS: Record<string, LoadCommand> = {
+  lab: () => import('./lab-command.js').then((m) => m.registerLabCommand),
+  inventory: () => import('./inventory-commands.js').then((m) => m.registerInventoryCommands),
+  shell: () => import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
+};
+const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
+
+function commandModulesFor(name: string | undefined): LoadCommand[] {
+  const key = name === undefined ? undefined : ALIASES[name] ?? name;
+  const one = key === undefined ? undefined : COMMANDS[key];
+  return one ? [one] : Object.values(COMMANDS); // help, or an unknown command: load all for commander's message
+}
 
 export async function main(argv: string[]): Promise<number> {
   // `tsinfra ... | head` closes our stdout early: that is not an error.
@@ -20,11 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   const setExitCode = (code: number) => {
     exitCode = code;
   };
-  const registrations = await Promise.all([
-    import('./lab-command.js').then((m) => m.registerLabCommand),
-    import('./inventory-commands.js').then((m) => m.registerInventoryCommands),
-    import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
-  ]);
+  const registrations = await Promise.all(commandModulesFor(argv[2]).map((load) => load()));
   for (const register of registrations) register(program, { setExitCode });
   try {
     await program.parseAsync(argv);
