@@ -1,0 +1,151 @@
+// service: a service started/stopped (or restarted/reloaded) and enabled at boot or not.
+// The probe detects the init system: systemd when /run/systemd/system exists (systemctl), otherwise SysV
+// scripts (`service NAME …`, /etc/init.d, update-rc.d) — as on containers and our lab hosts.
+import { Type, type Static } from '@sinclair/typebox';
+import { raw, sh, type Script } from '../shell/script.js';
+import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
+import { parseKeyValues } from './probe-output.js';
+import { stateScript } from './remote-file.js';
+
+const ServiceArgs = Type.Object(
+  {
+    name: expecting(Type.String({ pattern: '^[A-Za-z0-9_][A-Za-z0-9@_.:+-]*$' }), 'a service name (nginx, ssh, getty@tty1)'),
+    state: Type.Optional(StringEnum(['started', 'stopped', 'restarted', 'reloaded'])),
+    enabled: Type.Optional(Type.Boolean({ description: 'Start at boot' })),
+    daemon_reload: Type.Boolean({
+      default: false,
+      description: 'systemd: accepted for Ansible compatibility; tsinfra reloads whenever systemd reports the unit changed on disk',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type ServiceArgs = Static<typeof ServiceArgs>;
+
+export interface ServiceState {
+  init: 'systemd' | 'sysv';
+  /** systemd LoadState (loaded, not-found, masked, …); sysv: loaded when /etc/init.d/NAME exists. */
+  load: string;
+  /** systemd ActiveState words (active, inactive, failed, activating, …); sysv: active or inactive. */
+  active: string;
+  /** `systemctl is-enabled` words (enabled, disabled, static, masked, …); sysv: enabled or disabled. */
+  enabled: string;
+  needReload: boolean;
+}
+
+export type ServiceChange =
+  | { op: 'daemon_reload' }
+  | { op: 'enable' | 'disable'; name: string; init: ServiceState['init'] }
+  | { op: 'start' | 'stop' | 'restart' | 'reload'; name: string; init: ServiceState['init'] };
+
+function probe(a: ServiceArgs): Script {
+  return stateScript([
+    sh`n=${a.name}`,
+    raw(
+      [
+        'if [ -d /run/systemd/system ]; then',
+        '  echo init=systemd',
+        `  printf 'load=%s\\n' "$(systemctl show -p LoadState --value -- "$n" 2>/dev/null || true)"`,
+        `  printf 'active=%s\\n' "$(systemctl is-active -- "$n" 2>/dev/null || true)"`,
+        `  printf 'enabled=%s\\n' "$(systemctl is-enabled -- "$n" 2>/dev/null || true)"`,
+        `  printf 'need_reload=%s\\n' "$(systemctl show -p NeedDaemonReload --value -- "$n" 2>/dev/null || true)"`,
+        'else',
+        '  echo init=sysv',
+        '  if [ -x "/etc/init.d/$n" ]; then echo load=loaded; else echo load=not-found; fi',
+        '  if [ -x "/etc/init.d/$n" ] && { if command -v service >/dev/null 2>&1; then service "$n" status; else "/etc/init.d/$n" status; fi; } >/dev/null 2>&1 </dev/null; then echo active=active; else echo active=inactive; fi',
+        '  en=disabled; for f in /etc/rc[2345].d/S[0-9][0-9]"$n"; do if [ -e "$f" ]; then en=enabled; fi; done; echo "enabled=$en"',
+        'fi',
+      ].join('\n'),
+    ),
+  ]);
+}
+
+export function parseService(stdout: string): ServiceState {
+  const kv = parseKeyValues(stdout);
+  const init = kv.get('init');
+  if (init !== 'systemd' && init !== 'sysv') throw new PlanError('service', `unexpected probe output: init=${init ?? ''}`);
+  return {
+    init,
+    load: kv.get('load') ?? '',
+    active: (kv.get('active') ?? '').split('\n')[0]!,
+    enabled: kv.get('enabled') ?? '',
+    needReload: kv.get('need_reload') === 'yes',
+  };
+}
+
+const RUNNING = new Set(['active', 'activating', 'reloading', 'refreshing']);
+/** Units that are on at boot and can be turned off with disable. */
+const DISABLEABLE = new Set(['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'generated']);
+/** Units systemctl cannot enable or disable (no [Install] section, aliases, …): left alone. */
+const FIXED = new Set(['static', 'indirect', 'alias', 'transient']);
+
+function plan(a: ServiceArgs, s: ServiceState): ServiceChange[] {
+  const name = a.name;
+  const { init } = s;
+  if (s.load === 'not-found' || s.load === '') {
+    throw new PlanError('service', `no service ${name} on the host`, { hint: init === 'sysv' ? `no /etc/init.d/${name}` : 'is the package installed?' });
+  }
+  const out: ServiceChange[] = [];
+  if (init === 'systemd' && s.needReload) out.push({ op: 'daemon_reload' });
+  if (a.enabled !== undefined && !FIXED.has(s.enabled)) {
+    if (a.enabled && s.enabled === 'masked') throw new PlanError('service', `${name} is masked`, { hint: `systemctl unmask ${name}` });
+    if (a.enabled && !DISABLEABLE.has(s.enabled)) out.push({ op: 'enable', name, init });
+    if (!a.enabled && DISABLEABLE.has(s.enabled)) out.push({ op: 'disable', name, init });
+  }
+  const running = RUNNING.has(s.active);
+  if (a.state !== undefined && s.load === 'masked' && a.state !== 'stopped') {
+    throw new PlanError('service', `${name} is masked`, { hint: `systemctl unmask ${name}` });
+  }
+  switch (a.state) {
+    case 'started':
+      if (!running) out.push({ op: 'start', name, init });
+      break;
+    case 'stopped':
+      if (running) out.push({ op: 'stop', name, init });
+      break;
+    case 'restarted':
+      out.push({ op: running ? 'restart' : 'start', name, init });
+      break;
+    case 'reloaded':
+      out.push({ op: running ? 'reload' : 'start', name, init });
+      break;
+  }
+  return out;
+}
+
+const SYSV_RUN = raw(
+  'tsi_service() { if command -v service >/dev/null 2>&1; then service "$1" "$2"; else "/etc/init.d/$1" "$2"; fi; }',
+);
+
+function apply(_a: ServiceArgs, changes: readonly ServiceChange[]): Script {
+  const parts: Script[] = [];
+  if (changes.some((c) => c.op !== 'daemon_reload' && c.init === 'sysv')) parts.push(SYSV_RUN);
+  for (const c of changes) {
+    if (c.op === 'daemon_reload') parts.push(raw('systemctl daemon-reload'));
+    else if (c.init === 'systemd') parts.push(sh`systemctl ${c.op} -- ${c.name} </dev/null`);
+    else if (c.op === 'enable') parts.push(sh`update-rc.d ${c.name} defaults </dev/null`, sh`update-rc.d ${c.name} enable </dev/null`);
+    else if (c.op === 'disable') parts.push(sh`update-rc.d ${c.name} disable </dev/null`);
+    else parts.push(sh`tsi_service ${c.name} ${c.op} </dev/null`);
+  }
+  return stateScript(parts);
+}
+
+function describe(c: ServiceChange): string {
+  if (c.op === 'daemon_reload') return 'reload systemd (unit files changed on disk)';
+  const verb = { enable: 'enable at boot', disable: 'disable at boot', start: 'start', stop: 'stop', restart: 'restart', reload: 'reload' }[c.op];
+  return `${verb} ${c.name}`;
+}
+
+export const service = defineModule({
+  name: 'service',
+  summary: 'A service running or stopped, enabled at boot or not (systemd, or SysV init scripts)',
+  args: ServiceArgs,
+  aliases: { service: 'name' },
+  refine(a): ArgProblem[] {
+    return a.state === undefined && a.enabled === undefined ? [{ path: '', message: 'service needs state or enabled' }] : [];
+  },
+  probe,
+  parse: (r) => parseService(r.stdout),
+  plan,
+  apply,
+  describe,
+});

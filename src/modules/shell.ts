@@ -1,0 +1,41 @@
+// shell: a command line run by /bin/sh -c (pipes, redirections, variables), or by `executable`.
+import { Type, type Static } from '@sinclair/typebox';
+import { sh } from '../shell/script.js';
+import { defineAction } from './define.js';
+import { normalizeFreeForm, runCommand } from './command.js';
+
+const ShellArgs = Type.Object(
+  {
+    cmd: Type.String({ minLength: 1, description: 'The shell command line' }),
+    creates: Type.Optional(Type.String({ minLength: 1, description: 'Skip when this path (or glob with * and ?) exists' })),
+    removes: Type.Optional(Type.String({ minLength: 1, description: 'Run only when this path (or glob) exists' })),
+    chdir: Type.Optional(Type.String({ minLength: 1, description: 'Change into this directory first' })),
+    executable: Type.String({ default: '/bin/sh', pattern: '^/', description: 'The shell that runs cmd (with -c)' }),
+    stdin: Type.Optional(Type.String({ description: 'Text given to the command on standard input' })),
+    stdin_add_newline: Type.Boolean({ default: true }),
+    strip_empty_ends: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+export type ShellArgs = Static<typeof ShellArgs>;
+
+export const shell = defineAction({
+  name: 'shell',
+  summary: 'Run a command line through a shell (/bin/sh by default)',
+  args: ShellArgs,
+  normalize: normalizeFreeForm,
+  checkMode: 'skip',
+  controllerOnly: false,
+  async run(a, io) {
+    // A child shell: the user's line runs without our script's set -eu and exits with its own status.
+    return runCommand(io, sh`${a.executable} -c ${a.cmd}`, {
+      creates: a.creates,
+      removes: a.removes,
+      chdir: a.chdir,
+      stdin: a.stdin,
+      stdinAddNewline: a.stdin_add_newline,
+      strip: a.strip_empty_ends,
+      cmd: a.cmd,
+    });
+  },
+});
