@@ -127,7 +127,7 @@ export interface ActionIO {
   exec(script: Script, options?: { timeoutMs?: number }): Promise<ExecResult>;
   /** The task's variables (host vars, facts, registered results), read-only. */
   readonly vars: Readonly<Record<string, unknown>>;
-  /** Evaluate a condition or expression in the task's variables (src/expr); assert uses its truthiness. */
+  /** Evaluate a condition or expression in the task's variables (src/expr); may return a Promise. assert uses its truthiness. */
   evaluate(expression: string): unknown;
   /** Drop the cached connection, open a fresh one and run `true`: true if that worked within timeoutMs. */
   tryConnect(timeoutMs: number): Promise<boolean>;
@@ -159,7 +159,7 @@ export function defineAction<S extends TObject>(spec: ActionModuleSpec<S>): Acti
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-/** Any state module, as the registry holds them (handlers are methods, so their parameters stay checkable). */
+/** Any state module, as the registry holds them (method parameters are bivariant, so every concrete module fits). */
 export type AnyStateModule = StateModule<any, any, any, any>;
 export type AnyActionModule = ActionModule<any>;
 export type AnyModule = AnyStateModule | AnyActionModule;
