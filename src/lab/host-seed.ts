@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { quote } from '../shell/quote.js';
-import { HOST_SOURCE_LINE } from './apt-repo.js';
+import { HOST_REPO_PATH, HOST_SOURCE_LINE } from './apt-repo.js';
 import { generateHostKey } from './ssh-keys.js';
 
 export interface SeedInput {
@@ -40,7 +40,7 @@ function put(root: string, path: string, content: string, mode: number): void {
 
 function setDirModes(root: string): void {
   // `cp -a seed/.` copies these directories' modes onto the host's: they must be the usual ones.
-  for (const [dir, mode] of [['.', 0o755], ['etc', 0o755], ['etc/ssh', 0o755], ['etc/ssh/sshd_config.d', 0o755], ['etc/apt', 0o755], ['root', 0o700], ['root/.ssh', 0o700]] as const) {
+  for (const [dir, mode] of [['.', 0o755], ['etc', 0o755], ['etc/ssh', 0o755], ['etc/ssh/sshd_config.d', 0o755], ['etc/apt', 0o755], ['root', 0o700], ['root/.ssh', 0o700], ['srv', 0o755], ['srv/tsinfra-apt', 0o755]] as const) {
     chmodSync(join(root, dir), mode);
   }
 }
@@ -57,6 +57,7 @@ export function writeSeed(input: SeedInput): Seed {
   put(seed, 'etc/ssh/sshd_config.d/00-tsinfra-lab.conf', SSHD_DROP_IN, 0o644);
   put(seed, 'etc/apt/sources.list', `${HOST_SOURCE_LINE}\n`, 0o644);
   put(seed, 'root/.ssh/authorized_keys', `${input.controllerPublicKey}\n`, 0o600);
+  mkdirSync(join(seed, HOST_REPO_PATH), { recursive: true }); // the apt repository's mount point
   setDirModes(seed);
   return { hostPublicKey: key.publicKey };
 }

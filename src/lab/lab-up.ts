@@ -12,7 +12,7 @@ import { hiddenPaths, labStateDir } from './lab-paths.js';
 import { claimLabSlot } from './lab-slot.js';
 import { checkLabName, readLabRecord, writeLabInfo, writeLabRecord } from './lab-state.js';
 import type { LabHost, LabInfo, LabKind, LabUpOptions } from './lab-types.js';
-import { writeNamespaceInit } from './namespace-host.js';
+import { prepareNamespaceBoot } from './namespace-host.js';
 import { createBridges, createNeighbour, describeNetworks } from './network.js';
 import { preflight } from './preflight.js';
 import { ensureRootfs } from './rootfs.js';
@@ -102,7 +102,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   const stateDir = labStateDir(name);
   try {
     const key = await createControllerKey(stateDir, name);
-    const bootScript = kind === 'namespace' ? writeNamespaceInit(stateDir) : writeSystemdBoot(stateDir);
+    const bootScript = kind === 'namespace' ? await prepareNamespaceBoot(stateDir) : writeSystemdBoot(stateDir);
     const ctx: UpContext = { record, stateDir, key, ...shared, bootScript, signal: opts.signal };
     progress(`lab ${name}: booting ${plans.length} ${kind} hosts (networks ${describeNetworks(record.index).public.cidr}, ...)`);
     const info = await bringUp(ctx, plans, opts.concurrency ?? Math.max(2, cpus().length * 4));

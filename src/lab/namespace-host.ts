@@ -1,11 +1,12 @@
 // A namespace host: its own network, mount, UTS and PID namespaces over an overlay of the controller's root. Fast and
 // light (a few MiB each), for scale; no systemd inside (`service NAME ...` uses /etc/init.d scripts).
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LabError } from '../errors.js';
 import { consoleTail, spawnDetached, waitForBoot } from './host-process.js';
 import { recordObject } from './lab-state.js';
 import { namespaceInitIn, type ProcessRef } from './process-identity.js';
+import { runTool } from './run-tool.js';
 
 // PID 1 of the host, run by sh in fresh mount/UTS/PID namespaces inside the host's netns. It builds the root
 // (overlay over /, fresh /proc /sys /dev /run /tmp, controller secrets hidden), pivots into it, starts sshd the
@@ -23,36 +24,29 @@ mkdir "$m/upper" "$m/work" "$m/root"
 mount -t overlay -o lowerdir=/,upperdir="$m/upper",workdir="$m/work" tsi-root "$m/root"
 r=$m/root
 mount -t proc proc "$r/proc"
+# Kernel-wide sysctls are the controller's: read-only. net.* belongs to the host's own network namespace.
+mount --bind "$r/proc/sys/net" "$r/proc/sys/net"
+mount --rbind -o ro "$r/proc/sys" "$r/proc/sys"
 mount -t sysfs -o ro sysfs "$r/sys"
+# /dev and /run start from skeletons made once per lab: one cp instead of a dozen mknod/ln/mkdir per host.
 mount -t tmpfs -o size=16m,mode=755,nosuid tsi-dev "$r/dev"
-for n in "null 1 3" "zero 1 5" "full 1 7" "random 1 8" "urandom 1 9" "tty 5 0"; do
-  set -- $n
-  mknod -m 666 "$r/dev/$1" c "$2" "$3"
-done
-mkdir "$r/dev/pts" "$r/dev/shm"
+cp -a "$LAB_DIR/skel/dev/." "$r/dev/"
 mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts "$r/dev/pts"
 mount -t tmpfs -o mode=1777,nosuid,nodev tsi-shm "$r/dev/shm"
-ln -s pts/ptmx "$r/dev/ptmx"
-ln -s /proc/self/fd "$r/dev/fd"
-ln -s /proc/self/fd/0 "$r/dev/stdin"
-ln -s /proc/self/fd/1 "$r/dev/stdout"
-ln -s /proc/self/fd/2 "$r/dev/stderr"
 mount -t tmpfs -o size=256m,mode=755,nosuid,nodev tsi-run "$r/run"
-mkdir -m 1777 "$r/run/lock"
-mkdir -m 755 "$r/run/sshd"
+cp -a "$LAB_DIR/skel/run/." "$r/run/"
 mount -t tmpfs -o size=1g,mode=1777,nosuid,nodev tsi-tmp "$r/tmp"
 # The controller's secrets: root's home, lab state (keys), the project. Empty (root's home writable) inside.
 mount -t tmpfs -o size=256m,mode=700 tsi-home "$r/root"
 while IFS= read -r p; do
   if [ -d "$r$p" ] && [ "$p" != /root ]; then mount -t tmpfs -o size=1m,mode=755 tsi-hidden "$r$p"; fi
 done < "$LAB_DIR/hidden-paths"
-rm -f "$r"/etc/ssh/ssh_host_*
-rm -rf "$r"/etc/apt/sources.list.d/*
+# The controller's host keys and apt sources give way to the host's own (from its seed).
+rm -rf "$r"/etc/ssh/ssh_host_* "$r"/etc/apt/sources.list.d/*
 find "$r/var/lib/apt/lists" -maxdepth 1 -type f -delete
-mkdir -p "$r/srv/tsinfra-apt"
-mount --bind -o ro "$APT_REPO" "$r/srv/tsinfra-apt"
 cp -a "$APT_LISTS/." "$r/var/lib/apt/lists/"
 cp -a "$d/seed/." "$r/"
+mount --bind -o ro "$APT_REPO" "$r/srv/tsinfra-apt"
 cd "$r"
 pivot_root . .
 umount -l .
@@ -65,9 +59,33 @@ exec 3>&-
 exec perl -e '$0 = "tsinfra-lab-init"; $SIG{TERM} = sub { exit 0 }; while (1) { sleep 1 if waitpid(-1, 0) < 0 }'
 `;
 
-export function writeNamespaceInit(stateDir: string): string {
+// Device nodes need mknod(1) (node has no mknod): one small script, once per lab.
+const SKELETON_SCRIPT = `set -eu
+umask 022
+cd "$1"
+mkdir -p dev/pts dev/shm run
+mknod -m 666 dev/null c 1 3
+mknod -m 666 dev/zero c 1 5
+mknod -m 666 dev/full c 1 7
+mknod -m 666 dev/random c 1 8
+mknod -m 666 dev/urandom c 1 9
+mknod -m 666 dev/tty c 5 0
+ln -s pts/ptmx dev/ptmx
+ln -s /proc/self/fd dev/fd
+ln -s /proc/self/fd/0 dev/stdin
+ln -s /proc/self/fd/1 dev/stdout
+ln -s /proc/self/fd/2 dev/stderr
+mkdir -m 1777 run/lock
+mkdir -m 755 run/sshd
+`;
+
+/** Writes the init script and the /dev and /run skeletons; returns the script's path. */
+export async function prepareNamespaceBoot(stateDir: string): Promise<string> {
   const path = join(stateDir, 'init-namespace.sh');
   writeFileSync(path, INIT_SCRIPT, { mode: 0o700 });
+  const skel = join(stateDir, 'skel');
+  mkdirSync(skel, { mode: 0o755 });
+  await runTool('/bin/sh', ['-c', SKELETON_SCRIPT, 'sh', skel]);
   return path;
 }
 

@@ -19,7 +19,6 @@ mount -t overlay -o lowerdir="$ROOTFS",upperdir="$m/upper",workdir="$m/work" tsi
 r=$m/root
 rm -rf "$r"/etc/apt/sources.list.d/*
 find "$r/var/lib/apt/lists" -maxdepth 1 -type f -delete
-mkdir -p "$r/srv/tsinfra-apt"
 cp -a "$APT_LISTS/." "$r/var/lib/apt/lists/"
 cp -a "$d/seed/." "$r/"
 # nspawn --keep-unit nests the container's cgroups under ours: without a cgroup per host, containers would share.

@@ -61,11 +61,17 @@ async function removeNetns(names: string[]): Promise<number> {
   return present.length;
 }
 
+/** Veths usually vanish with their namespace, but the kernel cleans namespaces up asynchronously: retry a while. */
 async function removeLinks(names: string[]): Promise<number> {
-  const present = names.filter((n) => existsSync(`/sys/class/net/${n}`));
-  await ipBatchIgnoringMissing(present.map((n) => `link del ${n}`));
-  const left = present.filter((n) => existsSync(`/sys/class/net/${n}`));
-  if (left.length > 0) throw new LabError(`cannot delete interfaces ${left.join(', ')}`);
+  const exists = (n: string) => existsSync(`/sys/class/net/${n}`);
+  const present = names.filter(exists);
+  let left = present;
+  for (let attempt = 0; left.length > 0; attempt++) {
+    if (attempt >= 20) throw new LabError(`cannot delete interfaces ${left.join(', ')}`);
+    await ipBatchIgnoringMissing(left.map((n) => `link del ${n}`));
+    left = left.filter(exists);
+    if (left.length > 0) await new Promise((r) => setTimeout(r, 250));
+  }
   return present.length;
 }
 

@@ -76,6 +76,13 @@ test("the controller's secrets are hidden inside hosts", async () => {
   assert.deepEqual(hostKeys?.trim().split('\n'), ['ssh_host_ed25519_key', 'ssh_host_ed25519_key.pub']);
 });
 
+test('net.* sysctls belong to each host; kernel-wide sysctls are read-only', async () => {
+  ok(await hostSsh(lab, 'master2', 'sysctl -qw net.ipv4.ip_forward=1'));
+  assert.equal(ok(await hostSsh(lab, 'master2', 'sysctl -n net.ipv4.ip_forward')).trim(), '1');
+  assert.equal(ok(await hostSsh(lab, 'master3', 'sysctl -n net.ipv4.ip_forward')).trim(), '0');
+  assert.notEqual((await hostSsh(lab, 'master2', 'sysctl -qw vm.swappiness=1')).code, 0);
+});
+
 test('apt-get install works inside one host only, from the local repository', { timeout: 90_000 }, async (t) => {
   if (existsSync('/usr/sbin/sshguard')) {
     t.skip('the controller has sshguard installed: hosts would see it through the overlay');
