@@ -11,7 +11,7 @@ import { suggestion } from './did-you-mean.js';
 import { IDENTIFIER } from './keywords.js';
 import type { ConditionRef } from './playbook-plan.js';
 import type { Problems } from './validation-errors.js';
-import { mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
+import { isNull, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
@@ -69,14 +69,40 @@ function hintFor(key: string, value: unknown): string | undefined {
 export function checkValue(site: Site, name: string, node: ParsedNode | null, schema: TSchema, keyNode?: ParsedNode | null): boolean {
   const { source, problems, label } = site;
   const at = source.positionOfNode(node ?? keyNode ?? null);
+  // `tasks:`, `handlers:`, `vars:` … with nothing after them mean "none", as in Ansible.
+  if (isNull(node) && (schema['x-items-ref'] !== undefined || schema.patternProperties !== undefined)) return true;
   const table = tableOf(schema);
   if (table && isMap(node)) return checkTable(site, name, node, table);
   const record = recordOf(schema);
   if (record && isMap(node)) return checkRecord(site, name, node, record);
   const value = valueOf(source, node);
   if (matchesSchema(schema, value)) return true;
-  problems.add(at, `${label}: ${name} must be ${expectedOf(schema)}, got ${describeNode(node, value)}`, hintFor(name, value));
+  const items = listItemsOf(schema);
+  const nodes = items && seqItems(source, node);
+  if (items && nodes) {
+    // Point at the first item that is wrong rather than at the whole list.
+    const i = nodes.findIndex((n) => !matchesSchema(items, valueOf(source, n)));
+    if (i >= 0) {
+      const bad = nodes[i] ?? null;
+      problems.add(source.positionOfNode(bad ?? node), `${label}: ${name}[${i}] must be ${expectedOf(schema)}, got ${describeNode(bad)}`);
+      return false;
+    }
+  }
+  const near = typeof value === 'string' ? enumSuggestion(schema, value) : '';
+  problems.add(at, `${label}: ${name} must be ${expectedOf(schema)}, got ${describeNode(node, value)}${near}`, hintFor(name, value));
   return false;
+}
+
+/** The item schema of a list (the schema itself, or its list branch), unless the loader walks the items itself. */
+function listItemsOf(schema: TSchema): TSchema | undefined {
+  const branches = Array.isArray(schema.anyOf) ? (schema.anyOf as TSchema[]) : [schema];
+  const list = branches.find((b) => b.type === 'array' && b.items && b['x-items-ref'] === undefined);
+  return list?.items as TSchema | undefined;
+}
+
+function enumSuggestion(schema: TSchema, value: string): string {
+  const values = Array.isArray(schema.enum) ? (schema.enum as unknown[]).filter((v): v is string => typeof v === 'string') : [];
+  return values.length > 0 ? suggestion(value, values) : '';
 }
 
 /** Each key of a nested keyword table: unknown keys (with did-you-mean) and each value. */

@@ -75,11 +75,13 @@ export class PlayScope {
   /** Roles already run in this play (directory + parameters), for deduplication. */
   readonly rolesRun = new Set<string>();
   private taskCount = 0;
+  private readonly idPrefix: string;
   private readonly handlerBuckets: [HandlerNode[], HandlerNode[], HandlerNode[]] = [[], [], []];
   private readonly handlerPositions = new Set<string>();
 
-  constructor(options: { ctx: LoadContext; play: PlayPlan; playbookDir: string; loadVars: TemplateVars; base: TaskSettings }) {
+  constructor(options: { ctx: LoadContext; play: PlayPlan; playbookDir: string; loadVars: TemplateVars; base: TaskSettings; idPrefix?: string }) {
     this.ctx = options.ctx;
+    this.idPrefix = options.idPrefix ?? `${options.play.index}.`;
     this.play = options.play;
     this.playbookDir = options.playbookDir;
     this.loadVars = options.loadVars;
@@ -88,7 +90,7 @@ export class PlayScope {
 
   nextTaskId(): string {
     this.taskCount += 1;
-    return `${this.play.index}.${this.taskCount}`;
+    return `${this.idPrefix}${this.taskCount}`;
   }
 
   /**

@@ -32,7 +32,7 @@ export async function loadPlaybookFile(ctx: LoadContext, file: string, imp: Play
   const top = deref(source, source.doc.contents);
   const where = ctx.display(file);
   if (isNull(top)) {
-    ctx.problems.add({ file, line: 1, column: 1 }, `${where}: the playbook is empty: expected a list of plays`);
+    ctx.problems.add({ file, line: 1, column: 1 }, 'the playbook is empty: expected a list of plays');
     return;
   }
   const items = seqItems(source, top);
@@ -40,7 +40,7 @@ export async function loadPlaybookFile(ctx: LoadContext, file: string, imp: Play
     const looksLikePlay = mapEntries(source, top)?.some((e) => e.key === 'hosts');
     ctx.problems.add(
       source.positionOfNode(top),
-      `${where}: a playbook must be a list of plays, found ${describeNode(top)}`,
+      `a playbook must be a list of plays, found ${describeNode(top)}`,
       looksLikePlay ? 'start the play with "- " (a list item): - hosts: all' : undefined,
     );
     return;

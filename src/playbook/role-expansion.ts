@@ -21,12 +21,24 @@ export interface RoleRequest {
   own: Partial<TaskSettings>;
   tasksFrom?: string;
   handlersFrom?: string;
+  /** Where tasks_from / handlers_from are written, for "no such file". */
+  fromAt?: { tasks_from?: SourcePosition; handlers_from?: SourcePosition };
   /** Skip the role when it already ran in this play with the same parameters (roles:, dependencies). */
   dedupe: boolean;
+  /** include_role: a role including itself is recursion resolved at run time, not a cycle. */
+  dynamic?: boolean;
+}
+
+export interface ExpandedRole {
+  nodes: TaskNode[];
+  /** The role's key; absent when the role was not found. */
+  key?: string;
+  /** An include_role of a role (and task file) already being expanded: left to run time. */
+  recursive?: boolean;
 }
 
 /** The role's task nodes (dependencies first) and its key; [] and no key when it could not be found. */
-export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleRequest): Promise<{ nodes: TaskNode[]; key?: string }> {
+export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleRequest): Promise<ExpandedRole> {
   const { ctx } = scope;
   const found = findRole(ctx, scope.playbookDir, req.name);
   if (!found.dir) {
@@ -40,9 +52,15 @@ export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleReque
   const dir = found.dir;
   const role = await loadRole(ctx, dir, req.name);
   const { plan } = role;
-  if (ts.roleStack.includes(dir)) {
-    const names = [...ts.roleStack.slice(ts.roleStack.indexOf(dir)), dir].map((d) => ctx.roles.get(d)?.name ?? d);
-    ctx.problems.add(req.at, `${req.label}: role dependency cycle: ${names.join(' → ')}`, 'a role cannot depend on itself, directly or through other roles');
+  // A role is on the stack with the task file it runs: the same role with another tasks_from is no cycle.
+  const stackKey = `${dir}#${req.tasksFrom ?? 'main'}`;
+  if (ts.roleStack.includes(stackKey)) {
+    if (req.dynamic) return { nodes: [], key: plan.key, recursive: true };
+    const names = [...ts.roleStack.slice(ts.roleStack.indexOf(stackKey)), stackKey].map((k) => {
+      const d = k.slice(0, k.lastIndexOf('#'));
+      return ctx.roles.get(d)?.name ?? d;
+    });
+    ctx.problems.add(req.at, `${req.label}: role cycle: ${names.join(' → ')}`, 'a role cannot depend on or import itself, directly or through other roles');
     return { nodes: [], key: plan.key };
   }
   if (req.dedupe && !plan.allowDuplicates) {
@@ -56,7 +74,7 @@ export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleReque
     ...ts,
     settings,
     role: { key: plan.key, name: plan.name, dir },
-    roleStack: [...ts.roleStack, dir],
+    roleStack: [...ts.roleStack, stackKey],
     chain: [],
     handlers: false,
   };
@@ -106,10 +124,10 @@ export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleReque
 }
 
 /** tasks/main (optional) or tasks/<tasks_from> (must exist). */
-function roleFile(scope: PlayScope, req: RoleRequest, dir: string, from: string | undefined, what: string): string | undefined {
+function roleFile(scope: PlayScope, req: RoleRequest, dir: string, from: string | undefined, what: 'tasks_from' | 'handlers_from'): string | undefined {
   const file = findVariant(scope.ctx, dir, from ?? 'main');
   if (!file && from !== undefined) {
-    scope.ctx.problems.add(req.at, `${req.label}: ${what} ${JSON.stringify(from)}: no such file in ${scope.ctx.display(dir)}`);
+    scope.ctx.problems.add(req.fromAt?.[what] ?? req.at, `${req.label}: ${what} ${JSON.stringify(from)}: no such file in ${scope.ctx.display(dir)}`);
   }
   return file;
 }

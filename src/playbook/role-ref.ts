@@ -55,7 +55,7 @@ export function parseRoleRef(site: Site, node: ParsedNode | null, what: string):
     return undefined;
   }
   if (nameEntries.length === 0) {
-    problems.add(at, `${label} needs role: (the role name)`);
+    if (ok) problems.add(at, `${label} needs role: (the role name)`);
     return undefined;
   }
   const checked = checkKeywords(inner, entries, RoleRefKeywords);

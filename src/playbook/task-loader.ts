@@ -98,7 +98,7 @@ export async function expandTaskFile(scope: PlayScope, ts: TaskScope, file: stri
   if (!items) {
     ctx.problems.add(
       source.positionOfNode(top),
-      `${ctx.display(file)} must be a list of ${ts.handlers ? 'handlers' : 'tasks'}, found ${describeNode(top)}`,
+      `a ${ts.handlers ? 'handlers' : 'task'} file must be a list of ${ts.handlers ? 'handlers' : 'tasks'}, found ${describeNode(top)}`,
       'each task starts with "- " at the top level of the file',
     );
     return [];
@@ -506,6 +506,7 @@ interface RoleArgs {
   at: SourcePosition;
   tasksFrom?: string;
   handlersFrom?: string;
+  fromAt: { tasks_from?: SourcePosition; handlers_from?: SourcePosition };
   vars: Record<string, unknown>;
   apply: Partial<TaskSettings>;
 }
@@ -533,7 +534,13 @@ function roleArguments(n: NodeStart, action: Action, table: Record<string, TSche
   };
   const applyEntry = get('apply');
   const own = n.checked.get('vars')?.value as Record<string, unknown> | undefined;
+  const fromAt: RoleArgs['fromAt'] = {};
+  for (const k of ['tasks_from', 'handlers_from'] as const) {
+    const e = get(k);
+    if (e) fromAt[k] = site.source.positionOfNode(e.node ?? e.keyNode);
+  }
   return {
+    fromAt,
     name: String(valueOf(site.source, nameEntry.node)),
     at: site.source.positionOfNode(nameEntry.node),
     ...(str('tasks_from') === undefined ? {} : { tasksFrom: str('tasks_from') }),
@@ -558,6 +565,7 @@ async function importRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
     own: { ...own, vars: {} },
     tasksFrom: arg.tasksFrom,
     handlersFrom: arg.handlersFrom,
+    fromAt: arg.fromAt,
     dedupe: false,
   });
   return nodes;
@@ -581,7 +589,7 @@ async function includeRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
   const loop = loopOf(n, n.entries);
   if (loop) out.loop = loop;
   if (isTemplate(arg.name)) return [out];
-  const { nodes, key } = await expandRole(scope, { ...ts, settings: inheritBase }, {
+  const { nodes, key, recursive } = await expandRole(scope, { ...ts, settings: inheritBase }, {
     name: arg.name,
     at: arg.at,
     label: n.site.label,
@@ -589,9 +597,11 @@ async function includeRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
     own: {},
     tasksFrom: arg.tasksFrom,
     handlersFrom: arg.handlersFrom,
+    fromAt: arg.fromAt,
     dedupe: false,
+    dynamic: true,
   });
-  if (key !== undefined) {
+  if (key !== undefined && !recursive) {
     out.includedRole = key;
     out.tasks = nodes;
   }

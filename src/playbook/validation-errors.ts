@@ -40,8 +40,20 @@ export class Problems {
     return this.list.length;
   }
 
+  /** The problems by file (in the order files were first reported), then line and column. */
+  sorted(): ConfigError[] {
+    const fileOrder = new Map<string, number>();
+    for (const p of this.list) if (!fileOrder.has(p.position.file)) fileOrder.set(p.position.file, fileOrder.size);
+    const key = (p: ConfigError) => [fileOrder.get(p.position.file)!, p.position.line ?? 0, p.position.column ?? 0];
+    return [...this.list].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka[0]! - kb[0]! || ka[1]! - kb[1]! || ka[2]! - kb[2]!;
+    });
+  }
+
   /** Throws ValidationErrors when anything was collected. */
   throwIfAny(): void {
-    if (this.list.length > 0) throw new ValidationErrors(this.list);
+    if (this.list.length > 0) throw new ValidationErrors(this.sorted());
   }
 }
