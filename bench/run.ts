@@ -16,6 +16,8 @@ const runs = Number(arg('runs', '3'));
 const tsinfra = join(import.meta.dirname, '..', 'bin', 'tsinfra');
 
 interface Row {
+  /** SSH round trips per host per task, where measured. */
+  roundTrips?: number[];
   workload: string;
   hosts: number;
   tool: string;
@@ -55,6 +57,28 @@ async function adHoc(lab: LabInfo): Promise<Row[]> {
   return [row('shell all true', n, 'tsinfra', ours), row('shell all true', n, 'openssh (one ssh per host, parallel)', openssh)];
 }
 
+const TEST_PLAYBOOK = join(import.meta.dirname, '..', 'test', 'fixtures', 'playbooks', 'lab', 'all-modules.yaml');
+
+/** Round trips per host per task, from the run's own JSON recap. */
+function roundTripsPerHostTask(stdout: string): number {
+  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const recap = events.find((e) => e.type === 'recap') as { hosts: Record<string, { ok: number; failed: number; skipped: number; ignored: number }>; roundTrips: number };
+  const hostTasks = Object.values(recap.hosts).reduce((sum, c) => sum + c.ok + c.failed + c.skipped + c.ignored, 0);
+  return recap.roundTrips / hostTasks;
+}
+
+async function playbookNoChange(lab: LabInfo): Promise<Row[]> {
+  const n = lab.hosts.length;
+  const args = ['play', TEST_PLAYBOOK, '-i', lab.inventoryPath, '--forks', String(n), '--json'];
+  const first = await measureProcess(tsinfra, args);
+  const again = await repeat(runs, () => measureProcess(tsinfra, args), n);
+  const perTask = again.map((m) => roundTripsPerHostTask(m.stdout));
+  return [
+    { ...row('play: first run', n, 'tsinfra', [first]), roundTrips: [roundTripsPerHostTask(first.stdout)] },
+    { ...row('play: no change', n, 'tsinfra', again), roundTrips: perTask },
+  ];
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const size of sizes) {
@@ -63,13 +87,15 @@ async function main(): Promise<void> {
     const lab = await labUp({ name, kind: 'namespace', hosts: size });
     try {
       rows.push(...(await adHoc(lab)));
+      rows.push(...(await playbookNoChange(lab)));
     } finally {
       await labDown(name);
     }
   }
   console.log(`\n${'workload'.padEnd(18)} ${'hosts'.padStart(5)}  ${'tool'.padEnd(38)} ${'wall ms: median (min..max)'.padEnd(28)} peak MB`);
   for (const r of rows) {
-    console.log(`${r.workload.padEnd(18)} ${String(r.hosts).padStart(5)}  ${r.tool.padEnd(38)} ${spread(r.wallMs).padEnd(28)} ${spread(r.peakRssMb, 1)}`);
+    const trips = r.roundTrips ? `   round trips/host/task ${spread(r.roundTrips, 2)}` : '';
+    console.log(`${r.workload.padEnd(18)} ${String(r.hosts).padStart(5)}  ${r.tool.padEnd(38)} ${spread(r.wallMs).padEnd(28)} ${spread(r.peakRssMb, 1)}${trips}`);
   }
   console.log('');
   for (const size of sizes) {

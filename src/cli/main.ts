@@ -13,6 +13,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   lab: () => import('./lab-command.js').then((m) => m.registerLabCommand),
   inventory: () => import('./inventory-commands.js').then((m) => m.registerInventoryCommands),
   shell: () => import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
+  play: () => import('./play-command.js').then((m) => m.registerPlayCommand),
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 

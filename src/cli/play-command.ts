@@ -1,0 +1,130 @@
+// `tsinfra play PLAYBOOK -i INV`: load and validate everything first, then run.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { runPlaybook } from '../engine/run-playbook.js';
+import { loadPlaybook } from '../playbook/load-playbook.js';
+import { registryCatalog } from '../playbook/registry-catalog.js';
+import { filterPlanByTags } from '../playbook/tag-filter.js';
+import { startAtTask } from '../playbook/start-at-task.js';
+import { parseYaml } from '../config/yaml-source.js';
+import { createPlayReporter } from '../report/play-reporter.js';
+import { ConnectionPool } from '../transport/connection-pool.js';
+import type { CommandContext } from './command-context.js';
+import { exitCodeForRun } from './exit-codes.js';
+import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
+import { onInterrupt } from './interrupt.js';
+
+interface PlayOptions extends HostOptions {
+  check?: boolean;
+  diff?: boolean;
+  tags?: string[];
+  skipTags?: string[];
+  startAtTask?: string;
+  extraVars?: string[];
+  rolesPath?: string[];
+  verbose: number;
+  commandTimeout?: string;
+  syntaxCheck?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `-e k=v`, `-e '{"k": 1}'`, `-e @file.yaml` — later ones win, as in Ansible. */
+export function parseExtraVars(specs: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    if (spec.startsWith('@')) {
+      const file = spec.slice(1);
+      const value = parseYaml(readFileSync(file, 'utf8'), file).value;
+      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`-e ${spec}: ${file} must hold a mapping of variables`);
+      Object.assign(out, value);
+    } else if (spec.trimStart().startsWith('{')) {
+      const value = parseYaml(spec, '-e').value;
+      Object.assign(out, value as Record<string, unknown>);
+    } else {
+      for (const pair of spec.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new UsageError(`-e ${JSON.stringify(spec)}: expected key=value, {json} or @file`);
+        out[pair.slice(0, eq)] = pair.slice(eq + 1);
+      }
+    }
+  }
+  return out;
+}
+
+function writeRetryFile(playbook: string, hosts: string[]): string | undefined {
+  if (hosts.length === 0) return undefined;
+  const dir = join(homedir(), '.tsinfra', 'retry');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${basename(playbook).replace(/\.ya?ml$/, '')}.retry`);
+  writeFileSync(file, `${hosts.join('\n')}\n`);
+  return file;
+}
+
+async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): Promise<void> {
+  const extraVars = parseExtraVars(o.extraVars);
+  const playbook = resolve(playbookPath);
+  let plan = await loadPlaybook(playbook, { rolesPath: o.rolesPath ?? [], catalog: registryCatalog, extraVars, projectDir: process.cwd() });
+  if (o.tags?.length || o.skipTags?.length) plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
+  if (o.startAtTask) plan = startAtTask(plan, o.startAtTask);
+  const selected = await selectFromOptions('all', o);
+  if (o.syntaxCheck) {
+    process.stdout.write(`playbook: ${playbookPath}: ok (${plan.plays.length} plays)\n`);
+    return;
+  }
+  const reporter = createPlayReporter({ json: !!o.json, diff: !!o.diff, verbose: o.verbose, out: process.stdout });
+  const pool = new ConnectionPool();
+  const stop = onInterrupt(() => pool.closeAll());
+  const started = Date.now();
+  let roundTrips = 0;
+  try {
+    reporter.onEvent({ type: 'run_start', playbook: playbookPath, check: !!o.check, diff: !!o.diff, hosts: selected.inventory.hosts.size });
+    const summary = await runPlaybook(plan, {
+      inventory: selected.inventory,
+      limit: o.limit?.startsWith('@') ? readFileSync(o.limit.slice(1), 'utf8').split(/\s+/).filter(Boolean).join(',') : o.limit,
+      targetOf: selected.targetOf,
+      becomeOf: selected.becomeOf,
+      forks: selected.forks,
+      check: !!o.check,
+      diff: !!o.diff,
+      extraVars,
+      pool,
+      reporter,
+      verbosity: o.verbose,
+      commandTimeoutMs: o.commandTimeout ? Number(o.commandTimeout) * 1000 : undefined,
+      onExec: () => roundTrips++,
+    });
+    const retryFile = writeRetryFile(playbookPath, [...summary.failed, ...summary.unreachable]);
+    reporter.onEvent({ type: 'recap', hosts: Object.fromEntries([...summary.hosts].map(([n, h]) => [n, h.counts])), durationMs: Date.now() - started, retryFile, roundTrips });
+    ctx.setExitCode(exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
+  } finally {
+    reporter.close?.();
+    stop();
+    await pool.closeAll();
+  }
+}
+
+export function registerPlayCommand(program: Command, ctx: CommandContext): void {
+  addHostOptions(
+    program
+      .command('play')
+      .description('run a playbook: validate everything, then apply it to the hosts in parallel')
+      .argument('<playbook>', 'playbook YAML file'),
+  )
+    .option('-C, --check', "report what would change, change nothing")
+    .option('-D, --diff', 'show file differences')
+    .option('-t, --tags <tags>', 'only tasks with these tags (comma-separated, repeatable)', collect)
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collect)
+    .option('--start-at-task <name>', 'start at the first task with this name')
+    .option('-e, --extra-vars <vars>', 'k=v, {json} or @file.yaml (repeatable; highest precedence)', collect)
+    .option('--roles-path <dir>', 'extra directory to find roles in (repeatable)', collect)
+    .option('--command-timeout <seconds>', 'kill any one remote command after this long')
+    .option('--syntax-check', 'validate the playbook and inventory, run nothing')
+    .option('-v, --verbose', 'more output (repeatable)', (_: string, n: number) => n + 1, 0)
+    .action(async (playbook: string, o: PlayOptions) => {
+      await play(playbook, o, ctx);
+    });
+}

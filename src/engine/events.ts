@@ -1,0 +1,66 @@
+// What a play run reports, as a stream of events: reporters (text for people, JSON lines for CI) consume them.
+import type { FileDiff } from '../modules/define.js';
+
+/** The fixed vocabulary of a task's outcome on one host (STYLE.md 5). */
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface HostTaskResult {
+  host: string;
+  status: TaskStatus;
+  /** One line per change made (or that would be made, in check mode). */
+  changes: string[];
+  /** Why it failed, was skipped, or could not reach the host. */
+  message?: string;
+  /** --diff: whole-file before/after, rendered as a unified diff by the reporter. */
+  diff?: FileDiff;
+  /** The loop item's label, when the task loops (one result per item, then one for the task). */
+  item?: string;
+  /** The failure was ignored (ignore_errors): counted as `ignored`, the host goes on. */
+  ignored?: boolean;
+  /** A failure inside a block that a rescue section handled. */
+  rescued?: boolean;
+  /** Output of command-like modules, shown for failures and with -v. */
+  stdout?: string;
+  stderr?: string;
+  rc?: number | null;
+  durationMs: number;
+  /** Whether the task's output must be hidden (no_log). */
+  noLog?: boolean;
+}
+
+export interface TaskRef {
+  id: string;
+  name: string;
+  /** file:line:column of the task. */
+  at: string;
+  role?: string;
+  isHandler?: boolean;
+}
+
+export interface RecapCounts {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+  rescued: number;
+  ignored: number;
+}
+
+export type RunEvent =
+  | { type: 'run_start'; playbook: string; check: boolean; diff: boolean; hosts: number }
+  | { type: 'play_start'; play: string; hosts: string[] }
+  | { type: 'task_start'; task: TaskRef; hosts: string[] }
+  | { type: 'host_result'; task: TaskRef; result: HostTaskResult }
+  | { type: 'play_end'; play: string }
+  | { type: 'recap'; hosts: Record<string, RecapCounts>; durationMs: number; retryFile?: string; /** Remote commands run (SSH round trips), all hosts. */ roundTrips?: number };
+
+export interface Reporter {
+  onEvent(event: RunEvent): void;
+  /** Flush and close (e.g. stop a live view) at the end of the run. */
+  close?(): void;
+}
+
+export function emptyCounts(): RecapCounts {
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+}

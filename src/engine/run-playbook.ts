@@ -1,0 +1,315 @@
+// A playbook run: plays in order; each play's hosts in batches (serial); tasks across hosts in parallel, bounded
+// by --forks; `linear` waits for every host before the next task, `free` lets each host run ahead; handlers at
+// the end of the play or at flush_handlers; a failed or unreachable host stops alone.
+import pLimit from 'p-limit';
+import { ConnectError, TsinfraError } from '../errors.js';
+import { selectHosts } from '../inventory/load.js';
+import type { Inventory } from '../inventory/types.js';
+import type { BlockNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
+import { readYamlFile } from '../config/yaml-source.js';
+import { renderString, renderValue } from '../template/render.js';
+import { evaluateCondition } from '../expr/condition.js';
+import type { ConnectionPool } from '../transport/connection-pool.js';
+import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import type { Host } from '../inventory/types.js';
+import type { HostTaskResult, Reporter, TaskRef } from './events.js';
+import { factsScript, parseFacts } from './facts.js';
+import { HostState } from './host-state.js';
+import { runTaskOnHost, type TaskRunContext } from './task-runner.js';
+import { taskVars, type PlayScope } from './variables.js';
+
+export interface RunPlaybookOptions {
+  inventory: Inventory;
+  limit?: string;
+  targetOf(host: Host): ConnectTarget;
+  becomeOf(host: Host): BecomeOptions | undefined;
+  forks: number;
+  check: boolean;
+  diff: boolean;
+  extraVars: Record<string, unknown>;
+  pool: ConnectionPool;
+  reporter: Reporter;
+  verbosity: number;
+  commandTimeoutMs?: number;
+  /** Counts SSH round trips (the bench reads it). */
+  onExec?: () => void;
+}
+
+export interface RunSummary {
+  hosts: Map<string, HostState>;
+  failed: string[];
+  unreachable: string[];
+}
+
+function groupsOf(inventory: Inventory): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const g of inventory.groups.keys()) out[g] = [];
+  for (const h of inventory.hosts.values()) for (const g of h.groups) (out[g] ??= []).push(h.name);
+  out.all = [...inventory.hosts.keys()];
+  return out;
+}
+
+function taskRef(task: ModuleTask, isHandler = false): TaskRef {
+  return { id: task.id, name: task.name ?? task.label, at: `${task.at.file}:${task.at.line ?? 1}:${task.at.column ?? 1}`, role: task.role, isHandler };
+}
+
+function count(h: HostState, r: HostTaskResult): void {
+  const c = h.counts;
+  if (r.status === 'unreachable') c.unreachable++;
+  else if (r.status === 'failed') r.ignored ? c.ignored++ : c.failed++;
+  else if (r.status === 'skipped') c.skipped++;
+  else {
+    c.ok++;
+    if (r.status === 'changed') c.changed++;
+  }
+}
+
+function batches(hosts: HostState[], serial: (number | string)[] | undefined, vars: Record<string, unknown>): HostState[][] {
+  if (!serial || serial.length === 0) return [hosts];
+  const sizes = serial.map((s) => {
+    const v = typeof s === 'string' ? String(renderValue(s, vars, { file: 'serial' })) : s;
+    const n = typeof v === 'string' && v.endsWith('%') ? Math.floor((hosts.length * Number(v.slice(0, -1))) / 100) : Number(v);
+    return Math.max(1, n || hosts.length);
+  });
+  const out: HostState[][] = [];
+  let i = 0;
+  let k = 0;
+  while (i < hosts.length) {
+    const size = sizes[Math.min(k++, sizes.length - 1)]!;
+    out.push(hosts.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+class PlayRun {
+  private aborted = false;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly ctx: TaskRunContext;
+
+  constructor(
+    private readonly o: RunPlaybookOptions,
+    private readonly scope: PlayScope,
+    private readonly batch: HostState[],
+  ) {
+    this.limit = pLimit(Math.max(1, o.forks));
+    this.ctx = {
+      scope,
+      pool: o.pool,
+      connection: (h) => o.pool.get(h.target),
+      verbosity: o.verbosity,
+      commandTimeoutMs: o.commandTimeoutMs,
+      onExec: o.onExec,
+    };
+  }
+
+  private get play(): PlayPlan {
+    return this.scope.play;
+  }
+
+  private emitResult(task: TaskRef, results: HostTaskResult[]): void {
+    for (const result of results) this.o.reporter.onEvent({ type: 'host_result', task, result });
+  }
+
+  private settle(h: HostState, final: HostTaskResult): void {
+    count(h, final);
+    if (final.status === 'unreachable') {
+      h.isUnreachable = true;
+      void this.o.pool.drop(h.name);
+    } else if (final.status === 'failed' && !final.ignored) h.isFailed = true;
+  }
+
+  async gatherFacts(hosts: HostState[]): Promise<void> {
+    const task: TaskRef = { id: `${this.play.index}.facts`, name: 'Gathering Facts', at: `${this.play.at.file}:${this.play.at.line ?? 1}:1` };
+    this.o.reporter.onEvent({ type: 'task_start', task, hosts: hosts.map((h) => h.name) });
+    const script = factsScript();
+    await Promise.all(
+      hosts.map((h) =>
+        this.limit(async () => {
+          const started = Date.now();
+          let result: HostTaskResult;
+          try {
+            const conn = await this.o.pool.get(h.target);
+            this.o.onExec?.();
+            const r = await conn.exec('/bin/sh -s', { stdin: script.text, timeoutMs: this.o.commandTimeoutMs });
+            if (r.code !== 0) throw new TsinfraError('TSI_COMMAND', `gathering facts failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
+            h.facts = parseFacts(r.stdout);
+            result = { host: h.name, status: 'ok', changes: [], durationMs: Date.now() - started };
+          } catch (err) {
+            const status = err instanceof ConnectError ? 'unreachable' : 'failed';
+            result = { host: h.name, status, changes: [], message: err instanceof TsinfraError ? err.describe() : String(err), durationMs: Date.now() - started };
+          }
+          this.settle(h, result);
+          this.emitResult(task, [result]);
+        }),
+      ),
+    );
+  }
+
+  private checkFailureLimits(): void {
+    const failed = this.batch.filter((h) => h.isFailed || h.isUnreachable).length;
+    const anyFatal = this.play.anyErrorsFatal === true || this.play.anyErrorsFatal === 'true';
+    if (failed > 0 && anyFatal) this.aborted = true;
+    if (this.play.maxFailPercentage !== undefined && this.batch.length > 0) {
+      const pct = Number(this.play.maxFailPercentage);
+      if ((failed / this.batch.length) * 100 > pct) this.aborted = true;
+    }
+  }
+
+  async runTask(task: ModuleTask, hosts: HostState[], isHandler = false): Promise<void> {
+    const ref = taskRef(task, isHandler);
+    const targets = hosts.filter((h) => h.isActive);
+    if (targets.length === 0) return;
+    this.o.reporter.onEvent({ type: 'task_start', task: ref, hosts: targets.map((h) => h.name) });
+    const first = targets[0]!;
+    const runOnce = typeof task.runOnce === 'boolean' ? task.runOnce : task.runOnce !== undefined && evaluateCondition(renderString(task.runOnce, taskVars(this.scope, first, task), { ...task.at }), taskVars(this.scope, first, task));
+    if (runOnce) {
+      const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task));
+      this.settle(first, outcome.final);
+      this.emitResult(ref, outcome.results);
+      // run_once: every host of the batch sees the result (register and facts), as in Ansible.
+      if (task.register && outcome.registered) for (const h of targets.slice(1)) h.runVars[task.register] = outcome.registered;
+    } else {
+      await Promise.all(
+        targets.map((h) =>
+          this.limit(async () => {
+            const outcome = await runTaskOnHost(this.ctx, h, task);
+            this.settle(h, outcome.final);
+            this.emitResult(ref, outcome.results);
+          }),
+        ),
+      );
+    }
+    this.checkFailureLimits();
+  }
+
+  private async runBlock(b: BlockNode, hosts: HostState[]): Promise<void> {
+    const entered = hosts.filter((h) => h.isActive);
+    await this.runNodes(b.block, entered);
+    const failedInBlock = entered.filter((h) => h.isFailed && !h.isUnreachable);
+    if (b.rescue.length > 0 && failedInBlock.length > 0) {
+      for (const h of failedInBlock) {
+        h.isFailed = false;
+        h.counts.failed--;
+        h.counts.rescued++;
+      }
+      this.aborted = false;
+      await this.runNodes(b.rescue, failedInBlock);
+      for (const h of failedInBlock) if (h.isFailed) h.counts.rescued--;
+    }
+    if (b.always.length > 0) {
+      const failedNow = entered.filter((h) => h.isFailed && !h.isUnreachable);
+      for (const h of failedNow) h.isFailed = false; // always runs on hosts that failed in the block
+      await this.runNodes(b.always, entered);
+      for (const h of failedNow) h.isFailed = true;
+    }
+  }
+
+  private hostsWhere(node: TaskNode, hosts: HostState[]): HostState[] {
+    return hosts.filter((h) => h.isActive && node.when.every((c) => evaluateCondition(c.expr, taskVars(this.scope, h, node), { ...c.at, task: node.label })));
+  }
+
+  async runNodes(nodes: readonly TaskNode[], hosts: HostState[]): Promise<void> {
+    for (const node of nodes) {
+      if (this.aborted || !hosts.some((h) => h.isActive)) return;
+      switch (node.kind) {
+        case 'task':
+          await this.runTask(node, hosts);
+          break;
+        case 'block':
+          await this.runBlock(node, hosts);
+          break;
+        case 'include_tasks':
+        case 'include_role':
+          if (node.loop) throw new TsinfraError('TSI_CONFIG', `${node.label}: loops on ${node.kind} are not supported yet`);
+          if (!node.tasks) throw new TsinfraError('TSI_CONFIG', `${node.label}: templated ${node.kind} paths are not supported yet`);
+          await this.runNodes(node.tasks, this.hostsWhere(node, hosts));
+          break;
+        case 'meta':
+          await this.runMeta(node.action, this.hostsWhere(node, hosts));
+          break;
+      }
+    }
+  }
+
+  private async runMeta(action: string, hosts: HostState[]): Promise<void> {
+    if (action === 'flush_handlers') await this.flushHandlers(hosts);
+    else if (action === 'end_play' || action === 'end_batch') this.aborted = true;
+    else if (action === 'end_host') for (const h of hosts) h.isEnded = true;
+    else if (action === 'clear_facts') for (const h of hosts) h.facts = undefined;
+    else if (action === 'clear_host_errors') for (const h of this.batch) h.isFailed = false;
+    else if (action === 'reset_connection') await Promise.all(hosts.map((h) => this.o.pool.drop(h.name)));
+  }
+
+  async flushHandlers(hosts: HostState[]): Promise<void> {
+    for (const handler of this.play.handlers) {
+      const targets = hosts.filter((h) => h.isActive && h.notified.has(handler.id));
+      if (targets.length === 0) continue;
+      for (const h of targets) h.notified.delete(handler.id);
+      await this.runTask(handler, targets, true);
+    }
+  }
+
+  async run(): Promise<void> {
+    const hosts = this.batch.filter((h) => h.isActive);
+    const gather = typeof this.play.gatherFacts === 'boolean' ? this.play.gatherFacts : String(renderString(this.play.gatherFacts, this.scope.playVars, { ...this.play.at })) !== 'false';
+    if (gather) await this.gatherFacts(hosts.filter((h) => !h.facts));
+    if (this.play.strategy === 'free') {
+      // Each host runs the whole list on its own; --forks bounds hosts, not tasks.
+      const free = pLimit(Math.max(1, this.o.forks));
+      const perHost = new PlayRun({ ...this.o, forks: Number.MAX_SAFE_INTEGER }, this.scope, this.batch);
+      await Promise.all(hosts.map((h) => free(() => perHost.runNodes(this.play.tasks, [h]))));
+      this.aborted ||= perHost.aborted;
+      await Promise.all(hosts.map((h) => free(() => perHost.flushHandlers([h]))));
+    } else {
+      await this.runNodes(this.play.tasks, hosts);
+      await this.flushHandlers(this.batch);
+    }
+  }
+}
+
+async function playVars(play: PlayPlan, extraVars: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const vars: Record<string, unknown> = { ...play.vars };
+  for (const ref of play.varsFiles) {
+    if (ref.loaded) {
+      Object.assign(vars, ref.loaded.vars);
+      continue;
+    }
+    for (const candidate of ref.candidates) {
+      const file = String(renderValue(candidate, { ...vars, ...extraVars }, { ...ref.at }));
+      try {
+        const src = await readYamlFile(file.startsWith('/') ? file : `${play.file.replace(/\/[^/]*$/, '')}/${file}`, {});
+        Object.assign(vars, src.value as Record<string, unknown>);
+        break;
+      } catch (err) {
+        if (candidate === ref.candidates.at(-1)) throw err;
+      }
+    }
+  }
+  return vars;
+}
+
+export async function runPlaybook(plan: PlaybookPlan, o: RunPlaybookOptions): Promise<RunSummary> {
+  const all = new Map<string, HostState>();
+  for (const host of o.inventory.hosts.values()) all.set(host.name, new HostState(host, o.targetOf(host), o.becomeOf(host)));
+  const groups = groupsOf(o.inventory);
+  for (const play of plan.plays) {
+    const pvars = await playVars(play, o.extraVars);
+    const pattern = play.hosts.includes('{{') ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
+    const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
+    const playHosts = selected.filter((h) => h.isActive);
+    o.reporter.onEvent({ type: 'play_start', play: play.label, hosts: playHosts.map((h) => h.name) });
+    const scope: PlayScope = { plan, play, playVars: pvars, extraVars: o.extraVars, allHosts: all, groups, playHosts: playHosts.map((h) => h.name), check: o.check, diff: o.diff };
+    for (const batch of batches(playHosts, play.serial, { ...pvars, ...o.extraVars })) {
+      const run = new PlayRun(o, scope, batch);
+      await run.run();
+    }
+    o.reporter.onEvent({ type: 'play_end', play: play.label });
+  }
+  const states = [...all.values()].filter((h) => h.counts.ok + h.counts.failed + h.counts.unreachable + h.counts.skipped + h.counts.ignored > 0);
+  return {
+    hosts: new Map(states.map((h) => [h.name, h])),
+    failed: states.filter((h) => h.isFailed).map((h) => h.name),
+    unreachable: states.filter((h) => h.isUnreachable).map((h) => h.name),
+  };
+}

@@ -1,0 +1,109 @@
+// The variables a task sees on a host, merged in one short, documented precedence (docs/playbooks.md), lowest first:
+// role defaults < inventory (group < host) < facts < play vars and vars_files < role vars < include parameters
+// < set_fact and register < extra vars. Plus the magic variables Ansible users expect.
+import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
+import type { HostState } from './host-state.js';
+import { renderValue } from '../template/render.js';
+
+export interface PlayScope {
+  plan: PlaybookPlan;
+  play: PlayPlan;
+  /** Play vars merged with the vars_files read (and rendered) for this play. */
+  playVars: Record<string, unknown>;
+  extraVars: Record<string, unknown>;
+  /** Every host of the inventory by name, for hostvars and groups. */
+  allHosts: Map<string, HostState>;
+  groups: Record<string, string[]>;
+  playHosts: string[];
+  check: boolean;
+  diff: boolean;
+}
+
+function roleLayers(scope: PlayScope, ownRole: string | undefined, pick: 'defaults' | 'vars'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  // Roles of the play are visible play-wide (Ansible's default); the task's own role wins.
+  for (const key of scope.play.roles) Object.assign(out, scope.plan.roles[key]?.[pick]);
+  if (ownRole) Object.assign(out, scope.plan.roles[ownRole]?.[pick]);
+  return out;
+}
+
+/** What another host's variables look like through `hostvars[name]`: inventory, facts, set_fact/register. */
+function hostvarsOf(h: HostState): Record<string, unknown> {
+  return { ...h.host.vars, ...(h.facts ? { facts: h.facts, ansible_facts: h.facts } : {}), ...h.runVars, inventory_hostname: h.name };
+}
+
+function lazyHostvars(scope: PlayScope): Record<string, unknown> {
+  const cache = new Map<string, Record<string, unknown>>();
+  const target: Record<string, unknown> = {};
+  for (const name of scope.allHosts.keys()) {
+    Object.defineProperty(target, name, {
+      enumerable: true,
+      get: () => {
+        let v = cache.get(name);
+        if (!v) cache.set(name, (v = hostvarsOf(scope.allHosts.get(name)!)));
+        return v;
+      },
+    });
+  }
+  return target;
+}
+
+const TEMPLATE_PASSES = 4;
+
+/**
+ * Variables that are templates themselves (`whitelist: "{{ vpn_cidr }}"`) are resolved against the merged set, a
+ * few passes deep, like Ansible's lazy templating. One that cannot render yet is left as written: it is an error
+ * only if a task really uses it.
+ */
+function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string }): void {
+  for (let pass = 0; pass < TEMPLATE_PASSES; pass++) {
+    let changed = false;
+    for (const [k, v] of Object.entries(vars)) {
+      if (!containsTemplate(v)) continue;
+      try {
+        const rendered = renderValue(v, vars, { file: at.file });
+        if (rendered !== v) {
+          vars[k] = rendered;
+          changed = true;
+        }
+      } catch {
+        /* left unrendered: reported where it is used */
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+export function containsTemplate(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{');
+  if (Array.isArray(v)) return v.some(containsTemplate);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).some(containsTemplate);
+  return false;
+}
+
+export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown> }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const vars: Record<string, unknown> = {
+    ...roleLayers(scope, task.role, 'defaults'),
+    ...h.host.vars,
+    ...(h.facts ? { facts: h.facts, ansible_facts: h.facts } : {}),
+    ...scope.playVars,
+    ...roleLayers(scope, task.role, 'vars'),
+    ...task.vars,
+    ...h.runVars,
+    ...extra,
+    ...scope.extraVars,
+    inventory_hostname: h.name,
+    inventory_hostname_short: h.name.split('.')[0],
+    groups: scope.groups,
+    group_names: h.host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
+    play_hosts: scope.playHosts,
+    ansible_play_hosts: scope.playHosts,
+    ansible_check_mode: scope.check,
+    ansible_diff_mode: scope.diff,
+    playbook_dir: scope.plan.file.replace(/\/[^/]*$/, ''),
+  };
+  if (task.role) vars.role_path = scope.plan.roles[task.role]?.dir;
+  resolveTemplatedVars(vars, scope.play.at);
+  vars.hostvars = lazyHostvars(scope); // after resolving: reading it builds every host's view
+  return vars;
+}
