@@ -70,11 +70,19 @@ test('the second run reports changed=0 on every host and runs no handler', async
   }
 });
 
-test('--diff --check shows a unified diff for a drifted template and changes nothing', async () => {
-  await onHost('master1', "sed -i 's/^owner=.*/owner=someone-else/' /opt/demo/app.conf");
+test('--diff --check shows unified diffs for drifted template, copy, lineinfile and blockinfile files, changing nothing', async () => {
+  await onHost('master1', [
+    "sed -i 's/^owner=.*/owner=someone-else/' /opt/demo/app.conf",
+    "printf 'hello stranger\\n' > /opt/demo/inline.txt",
+    "sed -i 's/^port=.*/port=9999/' /opt/demo/settings.conf",
+    "sed -i 's/^beta=2$/beta=3/' /opt/demo/block.conf",
+  ].join(' && '));
+  const before = await onHost('master1', 'cat /opt/demo/app.conf /opt/demo/inline.txt /opt/demo/settings.conf /opt/demo/block.conf');
   const r = await tsinfra(['play', playbook, '-i', lab.inventoryPath, '--limit', 'master1', '--check', '--diff']);
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
-  assert.match(r.stdout, /^-owner=someone-else$/m);
-  assert.match(r.stdout, /^\+owner=tsinfra$/m);
-  assert.match(await onHost('master1', 'cat /opt/demo/app.conf'), /owner=someone-else/);
+  for (const [removed, added] of [['owner=someone-else', 'owner=tsinfra'], ['hello stranger', 'hello master1'], ['port=9999', 'port=8080'], ['beta=3', 'beta=2']]) {
+    assert.match(r.stdout, new RegExp(`^-${removed}$`, 'm'), `diff removes ${removed}`);
+    assert.match(r.stdout, new RegExp(`^\\+${added}$`, 'm'), `diff adds ${added}`);
+  }
+  assert.equal(await onHost('master1', 'cat /opt/demo/app.conf /opt/demo/inline.txt /opt/demo/settings.conf /opt/demo/block.conf'), before, 'check mode changed nothing');
 });
