@@ -2,13 +2,12 @@
 import { Option, type Command } from 'commander';
 import { runAdHoc, type AdHocResult } from '../engine/run-ad-hoc.js';
 import { formatHostBlock, formatSummary, jsonHostLine, jsonSummaryLine, summarize } from '../report/ad-hoc-report.js';
-import { ConnectionPool } from '../transport/connection-pool.js';
 import { secretsOf } from './secrets-of.js';
 import { redactText } from '../shell/secret.js';
 import type { CommandContext } from './command-context.js';
-import { ExitCode, exitCodeForRun } from './exit-codes.js';
+import { exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions, type SelectedHosts } from './host-options.js';
-import { onInterrupt } from './interrupt.js';
+import { noHostsMatched, withHostSession } from './host-session.js';
 
 interface ShellOptions extends HostOptions {
   commandTimeout?: string;
@@ -19,27 +18,17 @@ type Check = (selected: SelectedHosts) => (r: AdHocResult) => AdHocResult;
 async function runCommand(pattern: string, command: string, o: ShellOptions, ctx: CommandContext, makeCheck?: Check): Promise<void> {
   const selected = await selectFromOptions(pattern, o);
   const check = makeCheck?.(selected);
-  if (selected.hosts.length === 0) {
-    process.stderr.write(`[WARNING]: no hosts matched ${JSON.stringify(pattern)}\n`);
-    ctx.setExitCode(ExitCode.ok);
-    return;
-  }
+  if (noHostsMatched(pattern, selected, ctx)) return;
   const secrets = secretsOf(selected);
-  const pool = new ConnectionPool();
-  const abort = new AbortController();
-  const stopInterrupt = onInterrupt(async () => {
-    abort.abort();
-    await pool.closeAll();
-  });
   const started = Date.now();
-  try {
+  await withHostSession(async ({ pool, signal }) => {
     const results = await runAdHoc({
       hosts: selected.hosts.map((h) => ({ target: selected.targetOf(h), become: selected.becomeOf(h) })),
       command,
       forks: selected.forks,
       commandTimeoutMs: o.commandTimeout ? Number(o.commandTimeout) * 1000 : undefined,
       pool,
-      signal: abort.signal,
+      signal,
       onResult: (raw) => {
         const r = check ? check(raw) : raw;
         const text = o.json ? jsonHostLine(r) : formatHostBlock(r);
@@ -50,10 +39,7 @@ async function runCommand(pattern: string, command: string, o: ShellOptions, ctx
     const summary = summarize(final, Date.now() - started);
     process.stdout.write(o.json ? jsonSummaryLine(summary) : formatSummary(summary));
     ctx.setExitCode(exitCodeForRun(summary));
-  } finally {
-    stopInterrupt();
-    await pool.closeAll();
-  }
+  });
 }
 
 export function registerAdHocCommands(program: Command, ctx: CommandContext): void {

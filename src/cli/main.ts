@@ -14,6 +14,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   inventory: () => import('./inventory-commands.js').then((m) => m.registerInventoryCommands),
   shell: () => import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
   play: () => import('./play-command.js').then((m) => m.registerPlayCommand),
+  passwd: () => import('./passwd-command.js').then((m) => m.registerPasswdCommand),
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 

@@ -1,10 +1,10 @@
 // Ad-hoc runs (`tsinfra shell`, `tsinfra ping`): one command on many hosts in parallel, bounded by --forks.
 // Each host's failure stays its own: an unreachable host never stops the others.
-import pLimit from 'p-limit';
 import { CommandError, ConnectError, TsinfraError } from '../errors.js';
 import { log } from '../log.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import { forEachHost } from './for-each-host.js';
 
 export type AdHocStatus = 'ok' | 'failed' | 'unreachable';
 
@@ -53,7 +53,7 @@ async function runOnHost(h: AdHocHost, o: AdHocOptions): Promise<AdHocResult> {
   } catch (err) {
     const durationMs = Date.now() - started;
     if (err instanceof ConnectError) {
-      hostLog.warn({ level: err.level, err: err.message }, 'unreachable');
+      hostLog.warn({ reason: err.level, err: err.message }, 'unreachable');
       return { ...base, status: 'unreachable', message: err.describe(), durationMs };
     }
     if (err instanceof CommandError) {
@@ -66,14 +66,5 @@ async function runOnHost(h: AdHocHost, o: AdHocOptions): Promise<AdHocResult> {
 }
 
 export async function runAdHoc(o: AdHocOptions): Promise<AdHocResult[]> {
-  const limit = pLimit(Math.max(1, o.forks));
-  return Promise.all(
-    o.hosts.map((h) =>
-      limit(async () => {
-        const result = await runOnHost(h, o);
-        o.onResult?.(result);
-        return result;
-      }),
-    ),
-  );
+  return forEachHost(o.hosts, (h) => runOnHost(h, o), { forks: o.forks, onResult: o.onResult });
 }

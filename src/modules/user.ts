@@ -2,11 +2,11 @@
 // Password rotation is idempotent: a plain-text password (password_plain) is re-hashed with the salt and
 // rounds of the current shadow entry and compared, so an unchanged password stays "ok" (Ansible compares hash
 // strings and reports "changed" on every run). A new hash is set with chpasswd -e reading stdin, never argv.
-import { randomInt } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
-import { encrypt, verify } from 'unixcrypt';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
+import { passwordHash } from '../template/password-hash.js';
+import { passwordVerifies } from '../template/password-verify.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
 import { parseKeyValues } from './probe-output.js';
 import { AbsPath, isNumericId, Owner, stateScript } from './remote-file.js';
@@ -115,12 +115,7 @@ export function parseUser(stdout: string): UserState {
 export function passwordMatches(a: UserArgs, hash: string): boolean {
   if (a.password !== undefined) return a.password === hash;
   if (a.password_plain === undefined) return true;
-  if (!/^\$[56]\$/.test(hash)) return false; // yescrypt, md5, locked, empty: cannot recompute → set a fresh $6$
-  try {
-    return verify(a.password_plain, hash);
-  } catch {
-    return false;
-  }
+  return passwordVerifies(a.password_plain, hash); // yescrypt, md5, locked, empty: cannot recompute → set a fresh $6$
 }
 
 function settingsOf(a: UserArgs): UserSettings {
@@ -184,12 +179,9 @@ function flags(s: UserSettings): Script[] {
   return out;
 }
 
-const SALT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
 /** A SHA-512 crypt hash with a fresh random salt (apply may be random; plan may not). */
 export function newPasswordHash(plain: string): string {
-  const salt = Array.from({ length: 16 }, () => SALT_ALPHABET[randomInt(SALT_ALPHABET.length)]).join('');
-  return encrypt(plain, `$6$${salt}`);
+  return passwordHash(plain);
 }
 
 function apply(a: UserArgs, changes: readonly UserChange[]): Script {

@@ -3,7 +3,7 @@
 import type { AdHocResult } from '../engine/run-ad-hoc.js';
 
 const useColor = () => process.stdout.isTTY && !process.env.NO_COLOR;
-const paint = (code: number, s: string) => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const paint = (code: number, s: string) => (useColor() ? `\u001b[${code}m${s}\u001b[0m` : s);
 
 const STATUS_WORD = { ok: 'SUCCESS', failed: 'FAILED', unreachable: 'UNREACHABLE' } as const;
 const STATUS_COLOR = { ok: 32, failed: 31, unreachable: 35 } as const;
