@@ -91,7 +91,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       module,
       args: valid.args,
       host: h,
-      vars,
+      vars: { ...vars, ansible_check_mode: check }, // a task's own check_mode: actions read it here
       check,
       diff,
       environment: environmentOf(task, vars),

@@ -26,7 +26,9 @@ while IFS= read -r cg; do
   mkdir -p "$cg"
   echo $$ > "$cg/cgroup.procs"
 done < "$d/cgroups"
+# NET_ADMIN and NET_RAW apply to the host's own network namespace only: its firewall (iptables) needs them.
 exec systemd-nspawn -D "$r" --register=no --keep-unit --machine="$MACHINE" \\
+  --capability=CAP_NET_ADMIN,CAP_NET_RAW \\
   --network-namespace-path="/run/netns/$NETNS" --console=passive --link-journal=no \\
   --resolv-conf=off --timezone=off --bind-ro="$APT_REPO:/srv/tsinfra-apt" -b
 `;

@@ -13,6 +13,7 @@ import { copy } from './copy.js';
 import { debug } from './debug.js';
 import { fail as failModule } from './fail.js';
 import { file } from './file.js';
+import { firewall } from './firewall.js';
 import { hostname } from './hostname.js';
 import { lineinfile } from './lineinfile.js';
 import { rawModule } from './raw.js';
@@ -36,6 +37,7 @@ export const MODULES: readonly AnyModule[] = [
   debug,
   failModule,
   file,
+  firewall,
   hostname,
   lineinfile,
   rawModule,
