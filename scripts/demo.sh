@@ -1,23 +1,38 @@
 #!/usr/bin/env bash
-# The demo: a local lab of 5 real hosts (systemd, like production), tsinfra against them, then teardown.
+# The demo: the real job on a local lab of 5 production-like hosts (systemd): prepare them twice (the second run
+# changes nothing), show each host's VPN address, rotate the root password, then tear the lab down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsinfra() { bin/tsinfra "$@"; }
 lab=demo
 kind=${DEMO_LAB_KIND:-systemd}
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+secrets=$(mktemp -d)
 
-trap 'step "tearing the lab down"; tsinfra lab down --name "$lab"' EXIT
+cleanup() {
+  step "tearing the lab down"
+  tsinfra lab down --name "$lab"
+  rm -rf "$secrets"
+}
+trap cleanup EXIT
 step "bringing up a lab of 5 $kind hosts (3 masters, 2 workers)"
 tsinfra lab up --name "$lab" --kind "$kind"
 inv=${TSINFRA_LAB_STATE_DIR:-/var/lib/tsinfra/labs}/$lab/inventory.yml
 
-step "the inventory: which hosts are masters, and where master1's variables come from"
+step "the inventory: the masters, and where master1's variables come from"
 tsinfra hosts masters -i "$inv"
 tsinfra inventory -i "$inv" --host master1
 
-step "ad-hoc, every host in parallel over one SSH connection each"
-tsinfra shell all 'hostname; ip -4 -br addr show scope global' -i "$inv"
+step "prepare: python, common packages, sshd keys-only, sshguard, firewall, ZeroTier"
+tsinfra play playbooks/prepare.yaml -i "$inv"
 
-step "ping with become (sudo) on the workers"
-tsinfra ping workers -i "$inv" --become
+step "prepare again: nothing left to change"
+tsinfra play playbooks/prepare.yaml -i "$inv"
+
+step "each host's VPN address"
+tsinfra shell all 'ip -br -4 addr show | grep ^zt' -i "$inv"
+
+step "rotate the root password (generated, written to a mode-600 file, never shown in logs or process lists)"
+tsinfra passwd root all -i "$inv" --generate --output "$secrets/root-password"
+step "the same password again: already set everywhere"
+tsinfra passwd root all -i "$inv" --password-stdin < "$secrets/root-password"

@@ -14,6 +14,7 @@ packages=(
   iproute2 iptables             # lab networking; the firewall module
   sudo                          # become tests
   dpkg-dev                      # dpkg-scanpackages for the lab's local apt repository
+  gnupg                         # signs the apt repository of the lab's ZeroTier test double
   debootstrap systemd-container # the systemd lab hosts' rootfs and systemd-nspawn
   procps psmisc util-linux      # ps, nsenter/unshare
   ca-certificates

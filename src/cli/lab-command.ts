@@ -24,6 +24,7 @@ function summary(info: LabInfo, seconds: number): string {
     `lab ${info.name} is up: ${info.hosts.length} ${info.kind} hosts in ${seconds.toFixed(1)} s`,
     ...shown,
     `  networks   public ${info.networks.public.cidr} (controller ${info.controllerAddress}), private ${info.networks.private.cidr}, vpn ${info.networks.vpn.cidr}`,
+    `  zerotier   test double: network ${info.zerotier.networkId}, Central API ${info.zerotier.apiUrl} (token in the inventory)`,
     `  inventory  ${info.inventoryPath}`,
     `  ssh        tsinfra lab ssh ${first}${nameOpt}   (or: ssh -F ${info.sshConfigPath} ${first})`,
     `  down       tsinfra lab down${nameOpt}`,

@@ -31,6 +31,15 @@ function allVars(info: LabInfo): Record<string, string | number> {
     controller_address: info.controllerAddress,
     lab_neighbour_address: info.neighbour.address,
     lab_apt_source: info.aptRepository.sourceLine,
+    // Production's names (inventories/hetzner), pointed at the lab: the VPN range, and the ZeroTier test double
+    // (network, Central API stand-in, apt repository and key). zerotier_api_token is a secret (masked by name).
+    vpn_cidr: info.networks.vpn.cidr,
+    zerotier_network_id: info.zerotier.networkId,
+    zerotier_api_url: info.zerotier.apiUrl,
+    zerotier_api_token: info.zerotier.apiToken,
+    zerotier_apt_repo: info.zerotier.aptRepoUrl,
+    zerotier_apt_key_url: info.zerotier.aptKeyUrl,
+    zerotier_apt_key: info.zerotier.aptKey,
   };
 }
 

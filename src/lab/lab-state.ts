@@ -22,7 +22,7 @@ export interface LabRecord {
 export type LabObject =
   | { type: 'netns'; name: string }
   | { type: 'link'; name: string }
-  | { type: 'process'; pid: number; start: number; host: string; role: 'wrapper' | 'init' | 'nspawn' }
+  | { type: 'process'; pid: number; start: number; host: string; role: 'wrapper' | 'init' | 'nspawn' | 'service' }
   | { type: 'cgroup'; path: string }
   | { type: 'path'; path: string };
 

@@ -79,6 +79,29 @@ export interface LabInfo {
   hosts: LabHost[];
   /** Where hosts see the local apt repository, and the apt source line pointing at it. */
   aptRepository: { path: string; sourceLine: string };
+  /** The ZeroTier test double: its network, Central API stand-in and apt repository (docs/lab.md). */
+  zerotier: LabZerotier;
+}
+
+/**
+ * The lab's ZeroTier TEST DOUBLE (ZeroTier cannot be installed here), served by one HTTP server on the controller's
+ * public address that plays download.zerotier.com and api.zerotier.com. Production uses the real ZeroTier.
+ */
+export interface LabZerotier {
+  /** The lab's one network (16 hex digits): joining it and being authorized gives a `zt…` interface on the vpn bridge. */
+  networkId: string;
+  networkName: string;
+  /** The Central API stand-in, like https://api.zerotier.com/api/v1. */
+  apiUrl: string;
+  /** The stand-in's API token: a secret (inventory `zerotier_api_token`, masked by name); keep it out of output. */
+  apiToken: string;
+  /** The apt repository, like http://download.zerotier.com/debian: suites at `<aptRepoUrl>/<codename> <codename> main`. */
+  aptRepoUrl: string;
+  /** Codenames served (the controller's, and bookworm for systemd hosts). */
+  codenames: string[];
+  /** The repository's signing key, armored, at the real key's file name. */
+  aptKeyUrl: string;
+  aptKey: string;
 }
 
 export interface LabHostStatus {

@@ -11,13 +11,15 @@ import { throwIfAborted, upHost, type HostResult, type UpContext } from './lab-h
 import { hiddenPaths, labStateDir } from './lab-paths.js';
 import { claimLabSlot } from './lab-slot.js';
 import { checkLabName, readLabRecord, writeLabInfo, writeLabRecord } from './lab-state.js';
-import type { LabHost, LabInfo, LabKind, LabUpOptions } from './lab-types.js';
+import type { LabHost, LabInfo, LabKind, LabUpOptions, LabZerotier } from './lab-types.js';
 import { prepareNamespaceBoot } from './namespace-host.js';
 import { createBridges, createNeighbour, describeNetworks } from './network.js';
 import { preflight } from './preflight.js';
 import { ensureRootfs } from './rootfs.js';
 import { createControllerKey, writeKnownHosts } from './ssh-keys.js';
 import { writeSystemdBoot } from './systemd-host.js';
+import { ensureZerotierDoubleRepo, type ZerotierDoubleRepo } from './zerotier-double/double-repo.js';
+import { startZerotierDouble } from './zerotier-double/zerotier-double.js';
 import { teardownLab } from './teardown.js';
 import type { PlannedHost } from './topology.js';
 import { planHosts } from './topology.js';
@@ -44,7 +46,7 @@ async function upHosts(ctx: UpContext, plans: PlannedHost[], concurrency: number
   return settled.map((r) => (r as PromiseFulfilledResult<HostResult>).value);
 }
 
-function buildInfo(ctx: UpContext, hosts: LabHost[]): LabInfo {
+function buildInfo(ctx: UpContext, hosts: LabHost[], zerotier: LabZerotier): LabInfo {
   const index = ctx.record.index;
   const networks = describeNetworks(index);
   return {
@@ -63,24 +65,33 @@ function buildInfo(ctx: UpContext, hosts: LabHost[]): LabInfo {
     neighbour: { netns: neighbourNetns(index), address: neighbourAddress(index) },
     hosts,
     aptRepository: { path: HOST_REPO_PATH, sourceLine: HOST_SOURCE_LINE },
+    zerotier,
   };
 }
 
-async function prepareShared(kind: LabKind, progress: (m: string) => void): Promise<{ repo: AptRepo; rootfs?: string }> {
+async function prepareShared(kind: LabKind, progress: (m: string) => void): Promise<{ repo: AptRepo; rootfs?: string; zerotierRepo: ZerotierDoubleRepo }> {
   // The rootfs first: the repository's dependency closure must cover its minimal system.
   const rootfs = kind === 'systemd' ? await ensureRootfs(progress) : undefined;
   const repo = await ensureAptRepo(progress);
-  return { repo, rootfs };
+  const zerotierRepo = await ensureZerotierDoubleRepo(progress);
+  return { repo, rootfs, zerotierRepo };
 }
 
-async function bringUp(ctx: UpContext, plans: PlannedHost[], concurrency: number): Promise<LabInfo> {
+async function bringUp(ctx: UpContext, zerotierRepo: ZerotierDoubleRepo, plans: PlannedHost[], concurrency: number): Promise<LabInfo> {
   mkdirSync(join(ctx.stateDir, 'hosts'), { mode: 0o700 });
   writeFileSync(join(ctx.stateDir, 'hidden-paths'), hiddenPaths().map((p) => `${p}\n`).join(''), { mode: 0o600 });
   const net = { index: ctx.record.index, stateDir: ctx.stateDir };
   await createBridges(net);
   await createNeighbour(net);
+  // The ZeroTier test double's server needs the controller's address (on the public bridge); it starts while hosts boot.
+  const networks = describeNetworks(ctx.record.index);
+  const zerotierStarting = startZerotierDouble({
+    labName: ctx.record.name, stateDir: ctx.stateDir, labIndex: ctx.record.index,
+    controllerAddress: networks.public.controllerAddress ?? '', networks, repo: zerotierRepo,
+  });
+  zerotierStarting.catch(() => {}); // awaited below; a host failure must not leave it unhandled
   const results = await upHosts(ctx, plans, concurrency);
-  const info = buildInfo(ctx, results.map((r) => r.host));
+  const info = buildInfo(ctx, results.map((r) => r.host), await zerotierStarting);
   writeKnownHosts(info.knownHostsPath, results.flatMap((r) => r.knownHosts));
   writeInventory(info);
   writeSshConfig(info);
@@ -103,9 +114,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   try {
     const key = await createControllerKey(stateDir, name);
     const bootScript = kind === 'namespace' ? await prepareNamespaceBoot(stateDir) : writeSystemdBoot(stateDir);
-    const ctx: UpContext = { record, stateDir, key, ...shared, bootScript, signal: opts.signal };
+    const ctx: UpContext = { record, stateDir, key, repo: shared.repo, rootfs: shared.rootfs, bootScript, signal: opts.signal };
     progress(`lab ${name}: booting ${plans.length} ${kind} hosts (networks ${describeNetworks(record.index).public.cidr}, ...)`);
-    const info = await bringUp(ctx, plans, opts.concurrency ?? Math.max(2, cpus().length * 4));
+    const info = await bringUp(ctx, shared.zerotierRepo, plans, opts.concurrency ?? Math.max(2, cpus().length * 4));
     writeLabRecord({ ...record, phase: 'up' });
     return info;
   } catch (err) {

@@ -17,6 +17,9 @@ const COMMON_TOOLS: Record<string, string> = {
   perl: 'perl-base',
   'apt-get': 'apt',
   'dpkg-scanpackages': 'dpkg-dev',
+  // The ZeroTier test double: its .deb and its signed apt repository.
+  'dpkg-deb': 'dpkg',
+  gpg: 'gnupg',
 };
 
 const SYSTEMD_TOOLS: Record<string, string> = {

@@ -38,7 +38,8 @@ function scanNetns(netnsNames: string[]): ProcessRef[] {
  */
 async function killProcesses(objects: LabObject[], netnsNames: string[]): Promise<number> {
   const recorded = pick(objects, 'process', () => true);
-  const inits = [...recorded.filter((p) => p.role === 'init'), ...scanNetns(netnsNames).filter((p) => isNamespaceInit(p.pid))];
+  // Controller-side services (the ZeroTier test double's server) never exit on their own: they go with the inits.
+  const inits = [...recorded.filter((p) => p.role === 'init' || p.role === 'service'), ...scanNetns(netnsNames).filter((p) => isNamespaceInit(p.pid))];
   let killed = killAll(inits);
   const survivors = await waitForExit(recorded, 5000);
   killed += killAll([...survivors, ...scanNetns(netnsNames)]);

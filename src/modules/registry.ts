@@ -25,6 +25,7 @@ import { template } from './template.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
+import { zerotier } from './zerotier.js';
 
 export const MODULES: readonly AnyModule[] = [
   apt,
@@ -49,6 +50,7 @@ export const MODULES: readonly AnyModule[] = [
   user,
   waitFor,
   waitForConnection,
+  zerotier,
 ] as AnyModule[];
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });

@@ -18,7 +18,7 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
     'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'command', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname',
-    'lineinfile', 'raw', 'service', 'set_fact', 'shell', 'sysctl', 'template', 'user', 'wait_for', 'wait_for_connection',
+    'lineinfile', 'raw', 'service', 'set_fact', 'shell', 'sysctl', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);
   for (const m of MODULES) assert.ok(m.summary.length > 10, m.name);
