@@ -67,7 +67,8 @@ function writeRetryFile(playbook: string, hosts: string[]): string | undefined {
 async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): Promise<void> {
   const extraVars = parseExtraVars(o.extraVars);
   const playbook = resolve(playbookPath);
-  let plan = await loadPlaybook(playbook, { rolesPath: o.rolesPath ?? [], catalog: registryCatalog, extraVars, projectDir: process.cwd() });
+  const loadOptions = { rolesPath: o.rolesPath ?? [], catalog: registryCatalog, extraVars, projectDir: process.cwd() };
+  let plan = await loadPlaybook(playbook, loadOptions);
   if (o.tags?.length || o.skipTags?.length) plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
   if (o.startAtTask) plan = startAtTask(plan, o.startAtTask);
   const selected = await selectFromOptions('all', o);
@@ -96,6 +97,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
       verbosity: o.verbose,
       commandTimeoutMs: o.commandTimeout ? Number(o.commandTimeout) * 1000 : undefined,
       onExec: () => roundTrips++,
+      loadOptions,
     });
     const retryFile = writeRetryFile(playbookPath, [...summary.failed, ...summary.unreachable]);
     reporter.onEvent({ type: 'recap', hosts: Object.fromEntries([...summary.hosts].map(([n, h]) => [n, h.counts])), durationMs: Date.now() - started, retryFile, roundTrips });

@@ -5,7 +5,9 @@ import pLimit from 'p-limit';
 import { ConnectError, TsinfraError } from '../errors.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
-import type { BlockNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
+import type { BlockNode, IncludeRoleNode, IncludeTasksNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
+import { loadDynamicInclude } from '../playbook/dynamic-include.js';
+import type { LoadPlaybookOptions } from '../playbook/load-playbook.js';
 import { readYamlFile } from '../config/yaml-source.js';
 import { renderString, renderValue } from '../template/render.js';
 import { evaluateCondition } from '../expr/condition.js';
@@ -33,6 +35,8 @@ export interface RunPlaybookOptions {
   commandTimeoutMs?: number;
   /** Counts SSH round trips (the bench reads it). */
   onExec?: () => void;
+  /** How the playbook was loaded: dynamic includes with templated paths load the same way at run time. */
+  loadOptions?: LoadPlaybookOptions;
 }
 
 export interface RunSummary {
@@ -221,15 +225,41 @@ class PlayRun {
           break;
         case 'include_tasks':
         case 'include_role':
-          if (node.loop) throw new TsinfraError('TSI_CONFIG', `${node.label}: loops on ${node.kind} are not supported yet`);
-          if (!node.tasks) throw new TsinfraError('TSI_CONFIG', `${node.label}: templated ${node.kind} paths are not supported yet`);
-          await this.runNodes(node.tasks, this.hostsWhere(node, hosts));
+          await this.runInclude(node, hosts);
           break;
         case 'meta':
           await this.runMeta(node.action, this.hostsWhere(node, hosts));
           break;
       }
     }
+  }
+
+  /**
+   * include_tasks / include_role are dynamic: a templated path is resolved per host, and a loop runs the included
+   * tasks once per item with the loop variable bound. Those cases run host by host (like `free`), since each host
+   * may include different files or items; a plain include runs linearly like the tasks around it.
+   */
+  private async runInclude(node: IncludeTasksNode | IncludeRoleNode, hosts: HostState[]): Promise<void> {
+    const eligible = this.hostsWhere(node, hosts);
+    if (!node.loop && node.tasks) return this.runNodes(node.tasks, eligible);
+    await Promise.all(
+      eligible.map(async (h) => {
+        const vars = taskVars(this.scope, h, node);
+        const site = { ...node.at, task: node.label };
+        const items = node.loop ? renderValue(node.loop.items, vars, site) : [undefined];
+        if (!Array.isArray(items)) throw new TsinfraError('TSI_CONFIG', `${node.label}: loop must render to a list`);
+        for (const item of node.loop?.flatten ? items.flat(1) : items) {
+          const bound = node.loop ? { [node.loop.loopVar]: item } : {};
+          let tasks = node.tasks;
+          if (!tasks) {
+            if (!this.o.loadOptions) throw new TsinfraError('TSI_CONFIG', `${node.label}: a templated ${node.kind} needs the playbook's load options`);
+            const what = renderString(node.kind === 'include_tasks' ? node.file : node.roleName, { ...vars, ...bound }, site);
+            tasks = (await loadDynamicInclude(this.scope.plan, this.play, node, what, this.o.loadOptions)).tasks;
+          }
+          await this.runNodes(node.loop ? withVars(tasks, bound) : tasks, [h]);
+        }
+      }),
+    );
   }
 
   private async runMeta(action: string, hosts: HostState[]): Promise<void> {
@@ -266,6 +296,16 @@ class PlayRun {
       await this.flushHandlers(this.batch);
     }
   }
+}
+
+/** A copy of the nodes with variables bound at the include-parameter level (a loop item). */
+function withVars(nodes: readonly TaskNode[], vars: Record<string, unknown>): TaskNode[] {
+  return nodes.map((n) => {
+    const copy = { ...n, vars: { ...n.vars, ...vars } } as TaskNode;
+    if (copy.kind === 'block') Object.assign(copy, { block: withVars(copy.block, vars), rescue: withVars(copy.rescue, vars), always: withVars(copy.always, vars) });
+    else if ((copy.kind === 'include_tasks' || copy.kind === 'include_role') && copy.tasks) copy.tasks = withVars(copy.tasks, vars);
+    return copy;
+  });
 }
 
 async function playVars(play: PlayPlan, extraVars: Record<string, unknown>): Promise<Record<string, unknown>> {

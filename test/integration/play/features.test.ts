@@ -35,3 +35,11 @@ test('--start-at-task skips what comes before', async () => {
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(ok(await hostExec(lab, 'master1', 'cat /var/tmp/flow')), 'after\nuntagged\n');
 });
+
+test('include_tasks with a loop runs the file once per item; a templated path is resolved per host', async () => {
+  const r = await tsinfra(['play', join(dir, 'includes.yaml'), '-i', lab.inventoryPath]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  for (const h of ['master1', 'master2', 'master3']) {
+    assert.equal(ok(await hostExec(lab, h, 'cat /var/tmp/includes')), `one\ntwo\nchosen ${h}\n`);
+  }
+});
