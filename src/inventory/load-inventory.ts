@@ -7,6 +7,7 @@ import { parseYaml, readConfigText } from '../config/yaml-source.js';
 import { parseHostSpec, HostSpecError } from './host-range.js';
 import { isBlankIni, parseIniInventory } from './ini-inventory.js';
 import { InventoryBuilder } from './inventory-builder.js';
+import { readTerraformInventory } from './terraform-inventory.js';
 import type { Inventory } from './types.js';
 import { loadVarsFiles } from './vars-files.js';
 import { parseYamlInventory } from './yaml-inventory.js';
@@ -85,6 +86,7 @@ async function loadInventoryFile(file: string, builder: InventoryBuilder): Promi
   if (text.startsWith('#!')) {
     throw new ConfigError(top, 'dynamic inventory scripts are not supported', { hint: 'save the script output as a static inventory' });
   }
+  if (readTerraformInventory(file, text, builder)) return; // a Terraform state or `terraform output -json`, by content
   // Ansible only warns about an empty inventory file; an empty file is almost always a wrong path or a
   // truncated file, and running against zero hosts "successfully" hides that, so we stop.
   const empty = new ConfigError(top, 'inventory file is empty (no groups or hosts)', { hint: 'add hosts, or leave the file out' });
