@@ -57,12 +57,16 @@ const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUni
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'x-octal-mode', schemaType: 'boolean' });
 
-interface Entry {
-  module: AnyModule;
-  validate: ValidateFunction;
+// Schemas compile on first use: a run pays only for the modules its playbook uses (ajv code is ~0.5 MB each).
+class Entry {
+  #validate?: ValidateFunction;
+  constructor(readonly module: AnyModule) {}
+  get validate(): ValidateFunction {
+    return (this.#validate ??= ajv.compile(this.module.args));
+  }
 }
 
-const registry = new Map<string, Entry>(MODULES.map((m) => [m.name, { module: m, validate: ajv.compile(m.args) }]));
+const registry = new Map<string, Entry>(MODULES.map((m) => [m.name, new Entry(m)]));
 
 export function getModule(name: string): AnyModule | undefined {
   return registry.get(name)?.module;
