@@ -15,6 +15,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   shell: () => import('./ad-hoc-commands.js').then((m) => m.registerAdHocCommands),
   play: () => import('./play-command.js').then((m) => m.registerPlayCommand),
   passwd: () => import('./passwd-command.js').then((m) => m.registerPasswdCommand),
+  audit: () => import('./audit-command.js').then((m) => m.registerAuditCommand),
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 

@@ -45,7 +45,8 @@ export interface RunSummary {
   unreachable: string[];
 }
 
-function groupsOf(inventory: Inventory): Record<string, string[]> {
+/** Group name → its hosts' names (the `groups` magic variable). */
+export function groupsOf(inventory: Inventory): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const g of inventory.groups.keys()) out[g] = [];
   for (const h of inventory.hosts.values()) for (const g of h.groups) (out[g] ??= []).push(h.name);

@@ -90,7 +90,14 @@ async function handshake(target: ConnectTarget, sock: Duplex): Promise<Ssh2Clien
     return false;
   };
   const client = new Client();
-  const authHandler = await authMethods(target);
+  let authHandler: AnyAuthMethod[];
+  try {
+    authHandler = await authMethods(target);
+  } catch (err) {
+    sock.on('error', () => {}); // already failing: a reset from the peer must not crash the process
+    sock.destroy();
+    throw err;
+  }
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => {
       client.removeListener('ready', onReady);
