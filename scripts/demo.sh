@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo: the real job on a local lab of 5 production-like hosts (systemd): prepare them twice (the second run
-# changes nothing), show each host's VPN address, rotate the root password, then tear the lab down.
+# changes nothing), write and apply the cluster config, audit the ports, show each host's VPN address, rotate the
+# root password, then tear the lab down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsinfra() { bin/tsinfra "$@"; }
@@ -28,6 +29,17 @@ tsinfra play playbooks/prepare.yaml -i "$inv"
 
 step "prepare again: nothing left to change"
 tsinfra play playbooks/prepare.yaml -i "$inv"
+
+step "the cluster: pharos-cluster.yml from the inventory and the VPN addresses, checked against pharos' schema, applied (pharos is a test double here: it cannot be installed on this machine)"
+cluster_dir=${TSINFRA_LAB_STATE_DIR:-/var/lib/tsinfra/labs}/$lab/cluster
+PATH="$PWD/test/doubles:$PATH" tsinfra play playbooks/cluster.yaml -i "$inv" -e cluster_config_dir="$cluster_dir"
+cat "$cluster_dir/pharos-cluster.yml"
+
+step "the cluster again: nothing changed, nothing re-applied"
+PATH="$PWD/test/doubles:$PATH" tsinfra play playbooks/cluster.yaml -i "$inv" -e cluster_config_dir="$cluster_dir"
+
+step "port audit: from outside, over the VPN and from the provider's private network"
+tsinfra audit ports -i "$inv"
 
 step "each host's VPN address"
 tsinfra shell all 'ip -br -4 addr show | grep ^zt' -i "$inv"

@@ -8,7 +8,10 @@ import { aptRepository } from './apt-repository.js';
 import { assert } from './assert.js';
 import { authorizedKey } from './authorized-key.js';
 import { blockinfile } from './blockinfile.js';
+import { clusterApply } from './cluster-apply.js';
+import { clusterHostsModule } from './cluster-hosts.js';
 import { command } from './command.js';
+import { configFile } from './config-file.js';
 import { copy } from './copy.js';
 import { debug } from './debug.js';
 import { fail as failModule } from './fail.js';
@@ -33,7 +36,10 @@ export const MODULES: readonly AnyModule[] = [
   assert,
   authorizedKey,
   blockinfile,
+  clusterApply,
+  clusterHostsModule,
   command,
+  configFile,
   copy,
   debug,
   failModule,

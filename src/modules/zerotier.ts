@@ -23,7 +23,7 @@ const ZerotierArgs = Type.Object(
     ),
     state: StringEnum(['present', 'absent'], { default: 'present', description: 'present: joined, authorized, with an address; absent: left' }),
     api_token: Type.Optional(
-      Type.String({ minLength: 1, description: `ZeroTier Central API token (a secret); default: $${TOKEN_ENV} on the controller` }),
+      Type.String({ description: `ZeroTier Central API token (a secret); empty or absent: $${TOKEN_ENV} on the controller` }),
     ),
     api_url: expecting(Type.String({ default: DEFAULT_API_URL, pattern: '^https?://\\S+$', description: 'Central API base URL' }), 'an http(s) URL'),
     member_name: Type.Optional(Type.String({ minLength: 1, description: "The member's name in Central; default: the inventory host name" })),

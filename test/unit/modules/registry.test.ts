@@ -17,7 +17,7 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
-    'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'command', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname',
+    'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname',
     'lineinfile', 'raw', 'service', 'set_fact', 'shell', 'sysctl', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);
@@ -142,7 +142,7 @@ test('actions declare check-mode behaviour and whether they need the host', () =
   const skip = actions.filter((m) => m.kind === 'action' && m.checkMode === 'skip').map((m) => m.name).sort();
   assert.deepEqual(skip, ['command', 'raw', 'shell']);
   const local = actions.filter((m) => m.kind === 'action' && m.controllerOnly).map((m) => m.name).sort();
-  assert.deepEqual(local, ['assert', 'debug', 'fail', 'set_fact']);
+  assert.deepEqual(local, ['assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'set_fact']);
 });
 
 test('docs/modules.md documents every module and argument', async () => {
