@@ -1,10 +1,18 @@
-// `npm run bench [-- --hosts 10,50 --runs 3]`: brings up a lab of N namespace hosts per size and measures
-// workloads side by side; prints medians with min..max and writes bench/results.json.
+// `npm run bench [-- --hosts 10,50 --runs 3 --with-ansible]`: for each size, brings up a namespace lab and measures
+// the workloads in bench/workloads/, then one 5-host lab with 100 ms latency each way; prints medians with
+// min..max and writes bench/results.json. `--with-ansible` installs Debian's ansible-core first (only if missing,
+// and only while no lab is up) and runs the Ansible twin of the prepare-like playbook beside tsinfra.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDown, labUp } from '../src/lab/lab.js';
-import type { LabInfo } from '../src/lab/lab-types.js';
-import { measureFleet, measureProcess, median, spread, type Measurement } from './measure.js';
+import type { LabInfo, LabUpOptions } from '../src/lab/lab-types.js';
+import { ensureAnsible } from './ansible-install.js';
+import { CPU_METHOD, median, spread } from './measure.js';
+import { adHocWorkload } from './workloads/ad-hoc.js';
+import type { BenchOptions, Row } from './workloads/common.js';
+import { floorWorkload } from './workloads/floor.js';
+import { prepareLikeWorkload } from './workloads/prepare-like.js';
+import { prepareWorkload } from './workloads/prepare.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -13,99 +21,74 @@ function arg(name: string, fallback: string): string {
 
 const sizes = arg('hosts', '10,50').split(',').map(Number);
 const runs = Number(arg('runs', '3'));
-const tsinfra = join(import.meta.dirname, '..', 'bin', 'tsinfra');
+const latencyHosts = Number(arg('latency-hosts', '5'));
+const latencyMs = Number(arg('latency-ms', '100'));
+const withAnsible = process.argv.includes('--with-ansible');
+const log = (m: string) => process.stderr.write(`${m}\n`);
 
-interface Row {
-  /** SSH round trips per host per task, where measured. */
-  roundTrips?: number[];
-  workload: string;
-  hosts: number;
-  tool: string;
-  wallMs: number[];
-  peakRssMb: number[];
+async function withLab<T>(opts: LabUpOptions & { name: string }, body: (lab: LabInfo) => Promise<T>): Promise<T> {
+  log(`bench: lab ${opts.name}: ${String(opts.hosts)} namespace hosts${opts.latencyMs ? `, ${opts.latencyMs} ms each way` : ''}...`);
+  const lab = await labUp({ kind: 'namespace', ...opts });
+  try {
+    return await body(lab);
+  } finally {
+    await labDown(opts.name);
+  }
 }
 
-async function repeat(n: number, once: () => Promise<Measurement>, expectHosts: number): Promise<Measurement[]> {
-  const out: Measurement[] = [];
-  for (let i = 0; i < n; i++) {
-    const m = await once();
-    if (m.failures > 0) throw new Error(`a run failed (${m.failures} failures); output:\n${m.stdout.slice(0, 2000)}`);
-    out.push(m);
+async function sizeWorkloads(lab: LabInfo, opts: BenchOptions): Promise<Row[]> {
+  const rows = [...(await adHocWorkload(lab, opts))];
+  const prepareLike = await prepareLikeWorkload(lab, opts);
+  rows.push(...prepareLike.rows);
+  rows.push(...(await floorWorkload(lab, prepareLike.floorCommands, opts)));
+  rows.push(...(await prepareWorkload(lab, opts)));
+  return rows;
+}
+
+function print(rows: Row[]): void {
+  const head = `${'workload'.padEnd(34)} ${'hosts'.padStart(5)}  ${'tool'.padEnd(36)} ${'wall ms'.padEnd(24)} ${'cpu ms'.padEnd(22)} ${'peak MB'.padEnd(18)} round trips/host`;
+  console.log(`\n${head}`);
+  for (const r of rows) {
+    const name = r.latencyMs ? `${r.workload} @${r.latencyMs}ms` : r.workload;
+    console.log(`${name.padEnd(34)} ${String(r.hosts).padStart(5)}  ${r.tool.padEnd(36)} ${spread(r.wallMs).padEnd(24)} ${spread(r.cpuMs).padEnd(22)} ${spread(r.peakRssMb, 1).padEnd(18)} ${r.roundTripsPerHost ? spread(r.roundTripsPerHost, 1) : ''}`);
   }
-  void expectHosts;
+  console.log(`\ncpu: ${CPU_METHOD}; floor: measured inside the script`);
+}
+
+function ratios(rows: Row[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const find = (w: string, size: number, tool: string) => rows.find((r) => r.workload === w && r.hosts === size && !r.latencyMs && r.tool.startsWith(tool));
+  for (const size of sizes) {
+    const pairs: [string, string, string, string][] = [
+      ['shell all true', 'openssh', 'tsinfra', `openssh/tsinfra shell all true @${size}`],
+      ['prepare-like: first run', 'ansible', 'tsinfra', `ansible/tsinfra prepare-like first run @${size}`],
+      ['prepare-like: no change', 'ansible', 'tsinfra', `ansible/tsinfra prepare-like no change @${size}`],
+    ];
+    for (const [w, slow, fast, key] of pairs) {
+      const a = find(w, size, slow);
+      const b = find(w, size, fast);
+      if (a && b) out[key] = median(a.wallMs) / median(b.wallMs);
+    }
+    const floor = rows.find((r) => r.workload.startsWith('floor') && r.hosts === size);
+    const noChange = find('prepare-like: no change', size, 'tsinfra');
+    if (floor && noChange) out[`tsinfra prepare-like no change / floor @${size}`] = median(noChange.wallMs) / median(floor.wallMs);
+  }
   return out;
 }
 
-function row(workload: string, hosts: number, tool: string, ms: Measurement[]): Row {
-  return { workload, hosts, tool, wallMs: ms.map((m) => m.wallMs), peakRssMb: ms.map((m) => m.peakRssMb) };
-}
-
-async function adHoc(lab: LabInfo): Promise<Row[]> {
-  const n = lab.hosts.length;
-  const ours = await repeat(runs, () => measureProcess(tsinfra, ['shell', 'all', 'true', '-i', lab.inventoryPath, '--forks', String(n), '--json']), n);
-  const openssh = await repeat(
-    runs,
-    () =>
-      measureFleet(
-        lab.hosts.map((h) => ({
-          cmd: 'ssh',
-          args: ['-F', lab.sshConfigPath, '-o', 'BatchMode=yes', h.name, 'true'],
-        })),
-      ),
-    n,
-  );
-  return [row('shell all true', n, 'tsinfra', ours), row('shell all true', n, 'openssh (one ssh per host, parallel)', openssh)];
-}
-
-const TEST_PLAYBOOK = join(import.meta.dirname, '..', 'test', 'fixtures', 'playbooks', 'lab', 'all-modules.yaml');
-
-/** Round trips per host per task, from the run's own JSON recap. */
-function roundTripsPerHostTask(stdout: string): number {
-  const events = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const recap = events.find((e) => e.type === 'recap') as { hosts: Record<string, { ok: number; failed: number; skipped: number; ignored: number }>; roundTrips: number };
-  const hostTasks = Object.values(recap.hosts).reduce((sum, c) => sum + c.ok + c.failed + c.skipped + c.ignored, 0);
-  return recap.roundTrips / hostTasks;
-}
-
-async function playbookNoChange(lab: LabInfo): Promise<Row[]> {
-  const n = lab.hosts.length;
-  const args = ['play', TEST_PLAYBOOK, '-i', lab.inventoryPath, '--forks', String(n), '--json'];
-  const first = await measureProcess(tsinfra, args);
-  const again = await repeat(runs, () => measureProcess(tsinfra, args), n);
-  const perTask = again.map((m) => roundTripsPerHostTask(m.stdout));
-  return [
-    { ...row('play: first run', n, 'tsinfra', [first]), roundTrips: [roundTripsPerHostTask(first.stdout)] },
-    { ...row('play: no change', n, 'tsinfra', again), roundTrips: perTask },
-  ];
-}
-
 async function main(): Promise<void> {
+  // Before any lab: installing under a running lab would change its hosts' root filesystem.
+  const opts: BenchOptions = { runs, ansiblePlaybook: withAnsible ? ensureAnsible(log) : undefined };
   const rows: Row[] = [];
-  for (const size of sizes) {
-    const name = `bench${size}`;
-    process.stderr.write(`bench: lab of ${size} namespace hosts...\n`);
-    const lab = await labUp({ name, kind: 'namespace', hosts: size });
-    try {
-      rows.push(...(await adHoc(lab)));
-      rows.push(...(await playbookNoChange(lab)));
-    } finally {
-      await labDown(name);
-    }
+  for (const size of sizes) rows.push(...(await withLab({ name: `bench${size}`, hosts: size }, (lab) => sizeWorkloads(lab, opts))));
+  if (latencyHosts > 0) {
+    rows.push(...(await withLab({ name: `bench${latencyHosts}-lat`, hosts: latencyHosts, latencyMs }, (lab) => prepareWorkload(lab, opts))));
   }
-  console.log(`\n${'workload'.padEnd(18)} ${'hosts'.padStart(5)}  ${'tool'.padEnd(38)} ${'wall ms: median (min..max)'.padEnd(28)} peak MB`);
-  for (const r of rows) {
-    const trips = r.roundTrips ? `   round trips/host/task ${spread(r.roundTrips, 2)}` : '';
-    console.log(`${r.workload.padEnd(18)} ${String(r.hosts).padStart(5)}  ${r.tool.padEnd(38)} ${spread(r.wallMs).padEnd(28)} ${spread(r.peakRssMb, 1)}${trips}`);
-  }
-  console.log('');
-  for (const size of sizes) {
-    const [ours, theirs] = rows.filter((r) => r.hosts === size && r.workload === 'shell all true');
-    if (ours && theirs) {
-      const speed = median(theirs.wallMs) / median(ours.wallMs);
-      console.log(`shell all true @${size}: tsinfra is ${speed.toFixed(1)}x faster than parallel OpenSSH (target >= 2x); peak ${median(ours.peakRssMb).toFixed(0)} MB (target < 150 MB)`);
-    }
-  }
-  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), runs, rows }, null, 2)}\n`);
+  print(rows);
+  const r = ratios(rows);
+  for (const [k, v] of Object.entries(r)) console.log(`${k}: ${v.toFixed(2)}x`);
+  const results = { date: new Date().toISOString(), runs, cpuMethod: CPU_METHOD, withAnsible, ratios: r, rows };
+  writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
 main().catch((err) => {

@@ -11,6 +11,12 @@ function parseCount(value: string): number {
   return n;
 }
 
+function parseDelay(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 10_000) throw new InvalidArgumentError('milliseconds, an integer from 0 to 10000');
+  return n;
+}
+
 function summary(info: LabInfo, seconds: number): string {
   const width = Math.max(...info.hosts.map((h) => h.name.length));
   const shown = info.hosts.slice(0, 20).map((h) => {
@@ -25,6 +31,7 @@ function summary(info: LabInfo, seconds: number): string {
     ...shown,
     `  networks   public ${info.networks.public.cidr} (controller ${info.controllerAddress}), private ${info.networks.private.cidr}, vpn ${info.networks.vpn.cidr}`,
     `  zerotier   test double: network ${info.zerotier.networkId}, Central API ${info.zerotier.apiUrl} (token in the inventory)`,
+    ...(info.latency ? [`  latency    ${info.latency.delayMs} ms each way through a relay on ${info.latency.relayAddress} (ports ${info.hosts.flatMap((h) => h.relayPort ?? []).join(', ')})`] : []),
     `  inventory  ${info.inventoryPath}`,
     `  ssh        tsinfra lab ssh ${first}${nameOpt}   (or: ssh -F ${info.sshConfigPath} ${first})`,
     `  down       tsinfra lab down${nameOpt}`,
@@ -62,11 +69,12 @@ function addUp(lab: Command): void {
     .option('--name <name>', 'lab name', 'default')
     .addOption(new Option('--kind <kind>', 'namespace (fast, light) or systemd (real systemd as PID 1)').choices(['namespace', 'systemd']).default('namespace'))
     .option('--hosts <count>', 'number of hosts (default: master1..3, worker1..2)', parseCount)
-    .action(async (opts: { name: string; kind: 'namespace' | 'systemd'; hosts?: number }) => {
+    .option('--latency-ms <ms>', 'reach hosts through a relay on the controller that delays each direction by this much', parseDelay)
+    .action(async (opts: { name: string; kind: 'namespace' | 'systemd'; hosts?: number; latencyMs?: number }) => {
       const started = Date.now();
       const { signal, dispose } = abortOnSignals();
       try {
-        const info = await labUp({ name: opts.name, kind: opts.kind, hosts: opts.hosts, signal, onProgress: (m) => process.stderr.write(`${m}\n`) });
+        const info = await labUp({ name: opts.name, kind: opts.kind, hosts: opts.hosts, latencyMs: opts.latencyMs, signal, onProgress: (m) => process.stderr.write(`${m}\n`) });
         process.stdout.write(`${summary(info, (Date.now() - started) / 1000)}\n`);
       } finally {
         dispose();

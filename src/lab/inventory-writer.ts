@@ -9,8 +9,16 @@ export function jumpHostFor(info: LabInfo, host: LabHost): LabHost | undefined {
   return info.hosts.find((h) => h.publicAddress);
 }
 
-function hostVars(info: LabInfo, host: LabHost): Record<string, string> {
-  const vars: Record<string, string> = { ansible_host: host.sshAddress };
+/** Where the controller connects: the latency relay when the lab has one, else the host itself. */
+export function connectAddress(info: LabInfo, host: LabHost): { address: string; port?: number } {
+  if (info.latency && host.relayPort !== undefined) return { address: info.latency.relayAddress, port: host.relayPort };
+  return { address: host.sshAddress };
+}
+
+function hostVars(info: LabInfo, host: LabHost): Record<string, string | number> {
+  const target = connectAddress(info, host);
+  const vars: Record<string, string | number> = { ansible_host: target.address };
+  if (target.port !== undefined) vars.ansible_port = target.port;
   if (host.publicAddress) vars.public_ip = host.publicAddress;
   vars.private_ip = host.privateAddress;
   const jump = jumpHostFor(info, host);
@@ -31,6 +39,7 @@ function allVars(info: LabInfo): Record<string, string | number> {
     controller_address: info.controllerAddress,
     lab_neighbour_address: info.neighbour.address,
     lab_apt_source: info.aptRepository.sourceLine,
+    ...(info.latency ? { lab_latency_ms: info.latency.delayMs } : {}),
     // Production's names (inventories/hetzner), pointed at the lab: the VPN range, and the ZeroTier test double
     // (network, Central API stand-in, apt repository and key). zerotier_api_token is a secret (masked by name).
     vpn_cidr: info.networks.vpn.cidr,
@@ -45,8 +54,8 @@ function allVars(info: LabInfo): Record<string, string | number> {
 
 /** `all: {vars, hosts (ungrouped), children: {GROUP: {hosts: {NAME: vars}}}}`, groups in first-seen order. */
 export function inventoryDocument(info: LabInfo): Record<string, unknown> {
-  const children: Record<string, { hosts: Record<string, Record<string, string>> }> = {};
-  const ungrouped: Record<string, Record<string, string>> = {};
+  const children: Record<string, { hosts: Record<string, Record<string, string | number>> }> = {};
+  const ungrouped: Record<string, Record<string, string | number>> = {};
   for (const host of info.hosts) {
     if (host.groups.length === 0) ungrouped[host.name] = hostVars(info, host);
     for (const g of host.groups) (children[g] ??= { hosts: {} }).hosts[host.name] = hostVars(info, host);
@@ -69,7 +78,9 @@ function quoted(path: string): string {
 export function sshConfigText(info: LabInfo): string {
   const lines = [`# tsinfra lab ${info.name}: ssh -F ${info.sshConfigPath} HOST`];
   for (const host of info.hosts) {
-    lines.push(`Host ${host.name}`, `  HostName ${host.sshAddress}`);
+    const target = connectAddress(info, host);
+    lines.push(`Host ${host.name}`, `  HostName ${target.address}`);
+    if (target.port !== undefined) lines.push(`  Port ${target.port}`);
     const jump = jumpHostFor(info, host);
     if (jump) lines.push(`  ProxyJump ${jump.name}`);
   }

@@ -21,6 +21,11 @@ export interface LabUpOptions {
   concurrency?: number;
   /** Progress lines for people (the CLI prints them); silent by default. */
   onProgress?: (message: string) => void;
+  /**
+   * Simulated distance: every host with a public address is reached through a userspace TCP relay on the
+   * controller that delays each chunk by this many ms each way (the inventory and ssh_config point at it).
+   */
+  latencyMs?: number;
   /** Aborting stops `up` and tears down what it created. */
   signal?: AbortSignal;
 }
@@ -49,6 +54,8 @@ export interface LabHost {
   /** The address the controller's inventory uses: public if any, else private. */
   sshAddress: string;
   netns: string;
+  /** With `latencyMs`: the relay's port for this host on `LabInfo.latency.relayAddress` (what the inventory uses). */
+  relayPort?: number;
   /** PID (on the controller) of the host's PID 1: our init, or systemd for systemd hosts. */
   initPid: number;
 }
@@ -79,8 +86,19 @@ export interface LabInfo {
   hosts: LabHost[];
   /** Where hosts see the local apt repository, and the apt source line pointing at it. */
   aptRepository: { path: string; sourceLine: string };
+  /** Set when the lab was brought up with `latencyMs`: the relay every public host is reached through. */
+  latency?: LabLatency;
   /** The ZeroTier test double: its network, Central API stand-in and apt repository (docs/lab.md). */
   zerotier: LabZerotier;
+}
+
+/** The latency relay (`lab up --latency-ms N`): one process on the controller, killed by `lab down`. */
+export interface LabLatency {
+  /** Added in each direction, so a round trip costs at least twice this. */
+  delayMs: number;
+  /** The controller's public address: every relay port listens there. */
+  relayAddress: string;
+  relayProcess: { pid: number; start: number };
 }
 
 /**

@@ -20,6 +20,7 @@ import { createControllerKey, writeKnownHosts } from './ssh-keys.js';
 import { writeSystemdBoot } from './systemd-host.js';
 import { ensureZerotierDoubleRepo, type ZerotierDoubleRepo } from './zerotier-double/double-repo.js';
 import { startZerotierDouble } from './zerotier-double/zerotier-double.js';
+import { startLatencyRelay } from './latency-relay/start-relay.js';
 import { teardownLab } from './teardown.js';
 import type { PlannedHost } from './topology.js';
 import { planHosts } from './topology.js';
@@ -77,7 +78,16 @@ async function prepareShared(kind: LabKind, progress: (m: string) => void): Prom
   return { repo, rootfs, zerotierRepo };
 }
 
-async function bringUp(ctx: UpContext, zerotierRepo: ZerotierDoubleRepo, plans: PlannedHost[], concurrency: number): Promise<LabInfo> {
+/** `[relay]:port KEY` for each relayed host, beside the host's own lines. */
+function relayKnownHosts(info: LabInfo, results: HostResult[]): string[] {
+  if (!info.latency) return [];
+  return results.flatMap((r) => {
+    const key = r.knownHosts[0]?.split(' ').slice(1).join(' ');
+    return r.host.relayPort !== undefined && key ? [`[${info.latency!.relayAddress}]:${r.host.relayPort} ${key}`] : [];
+  });
+}
+
+async function bringUp(ctx: UpContext, zerotierRepo: ZerotierDoubleRepo, plans: PlannedHost[], concurrency: number, latencyMs?: number): Promise<LabInfo> {
   mkdirSync(join(ctx.stateDir, 'hosts'), { mode: 0o700 });
   writeFileSync(join(ctx.stateDir, 'hidden-paths'), hiddenPaths().map((p) => `${p}\n`).join(''), { mode: 0o600 });
   const net = { index: ctx.record.index, stateDir: ctx.stateDir };
@@ -92,7 +102,12 @@ async function bringUp(ctx: UpContext, zerotierRepo: ZerotierDoubleRepo, plans: 
   zerotierStarting.catch(() => {}); // awaited below; a host failure must not leave it unhandled
   const results = await upHosts(ctx, plans, concurrency);
   const info = buildInfo(ctx, results.map((r) => r.host), await zerotierStarting);
-  writeKnownHosts(info.knownHostsPath, results.flatMap((r) => r.knownHosts));
+  if (latencyMs !== undefined) {
+    const relay = await startLatencyRelay({ stateDir: ctx.stateDir, controllerAddress: info.controllerAddress, delayMs: latencyMs, hosts: info.hosts });
+    info.latency = relay.latency;
+    for (const h of info.hosts) h.relayPort = relay.ports.get(h.name);
+  }
+  writeKnownHosts(info.knownHostsPath, [...results.flatMap((r) => r.knownHosts), ...relayKnownHosts(info, results)]);
   writeInventory(info);
   writeSshConfig(info);
   writeLabInfo(info);
@@ -105,6 +120,9 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   const kind: LabKind = opts.kind ?? 'namespace';
   const progress = opts.onProgress ?? (() => {});
   const plans = planHosts(opts.hosts);
+  if (opts.latencyMs !== undefined && (!Number.isInteger(opts.latencyMs) || opts.latencyMs < 0 || opts.latencyMs > 10_000)) {
+    throw new LabError(`latencyMs must be an integer from 0 to 10000 (got ${opts.latencyMs})`);
+  }
   preflight(kind);
   if (readLabRecord(name)) throw new LabError(`a lab named ${name} already exists`, { hint: `tsinfra lab down --name ${name}` });
   const shared = await prepareShared(kind, progress);
@@ -116,7 +134,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
     const bootScript = kind === 'namespace' ? await prepareNamespaceBoot(stateDir) : writeSystemdBoot(stateDir);
     const ctx: UpContext = { record, stateDir, key, repo: shared.repo, rootfs: shared.rootfs, bootScript, signal: opts.signal };
     progress(`lab ${name}: booting ${plans.length} ${kind} hosts (networks ${describeNetworks(record.index).public.cidr}, ...)`);
-    const info = await bringUp(ctx, shared.zerotierRepo, plans, opts.concurrency ?? Math.max(2, cpus().length * 4));
+    const info = await bringUp(ctx, shared.zerotierRepo, plans, opts.concurrency ?? Math.max(2, cpus().length * 4), opts.latencyMs);
     writeLabRecord({ ...record, phase: 'up' });
     return info;
   } catch (err) {
