@@ -21,6 +21,7 @@ export interface HostOptions {
   knownHosts?: string;
   sshConfig?: string;
   timeout: string;
+  retries?: string;
   become?: boolean;
   becomeUser?: string;
   askBecomePass?: boolean;
@@ -43,6 +44,7 @@ export function addHostOptions(cmd: Command): Command {
     .option('--known-hosts <file>', 'known_hosts file when the inventory sets none')
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-T, --timeout <seconds>', 'SSH connect timeout', '10')
+    .option('--retries <n>', 'retry a failed SSH connect n times (0.5 s, 1 s, 2 s… apart); commands are never re-run', '0')
     .option('-b, --become', 'run as another user with sudo')
     .option('--become-user <name>', 'user to become', 'root')
     .option('-K, --ask-become-pass', 'ask for the sudo password (no echo)')
@@ -58,6 +60,24 @@ function positiveInt(v: string, flag: string): number {
   return n;
 }
 
+function wholeNumber(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number >= 0, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
+
+/** The first line of a password file; a missing or unreadable file is a usage error naming the flag. */
+export function readPasswordFile(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8').split('\n')[0] ?? '';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${flag} ${file}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read file (${code ?? err})`}`);
+  }
+}
+
 export interface SelectedHosts {
   inventory: Inventory;
   hosts: Host[];
@@ -68,14 +88,14 @@ export interface SelectedHosts {
 }
 
 export async function selectFromOptions(pattern: string, o: HostOptions): Promise<SelectedHosts> {
+  if (!LOG_LEVELS.includes(o.logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(o.logLevel)}`);
   setLogger(createLogger({ level: o.logLevel, file: o.logFile }));
   const paths = o.inventory?.length ? o.inventory : process.env.TSINFRA_INVENTORY ? [process.env.TSINFRA_INVENTORY] : [];
   if (paths.length === 0) throw new UsageError('no inventory given', { hint: 'pass -i PATH or set TSINFRA_INVENTORY' });
   const inventory = await loadInventory(paths);
-  const limit = o.limit?.startsWith('@') ? readFileSync(o.limit.slice(1), 'utf8').split(/\s+/).filter(Boolean).join(',') : o.limit;
-  const hosts = selectHosts(inventory, pattern, { limit });
+  const hosts = selectHosts(inventory, pattern, { limit: o.limit }); // selectHosts reads `@file` limits itself
   let becomePassword;
-  if (o.becomePasswordFile) becomePassword = secret(readFileSync(o.becomePasswordFile, 'utf8').split('\n')[0] ?? '');
+  if (o.becomePasswordFile) becomePassword = secret(readPasswordFile(o.becomePasswordFile, '--become-password-file'));
   else if (o.askBecomePass) becomePassword = secret(await promptSecret('BECOME password: '));
   const defaults: ConnectDefaults = {
     user: o.user,
@@ -83,6 +103,7 @@ export async function selectFromOptions(pattern: string, o: HostOptions): Promis
     hostKeyPolicy: parsePolicy(o.hostKeyPolicy, '--host-key-policy'),
     knownHostsFile: o.knownHosts,
     connectTimeoutMs: positiveInt(o.timeout, '--timeout') * 1000,
+    connectRetries: wholeNumber(o.retries ?? '0', '--retries'),
     sshConfig: loadSshConfig(o.sshConfig),
     askPassphrase: (file) => promptSecret(`Passphrase for ${file}: `),
     become: o.become || o.askBecomePass || !!o.becomePasswordFile || undefined,

@@ -38,7 +38,7 @@ export function parseExtraVars(specs: string[] = []): Record<string, unknown> {
   for (const spec of specs) {
     if (spec.startsWith('@')) {
       const file = spec.slice(1);
-      const value = parseYaml(readFileSync(file, 'utf8'), file).value;
+      const value = parseYaml(readExtraVarsFile(spec), file).value;
       if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`-e ${spec}: ${file} must hold a mapping of variables`);
       Object.assign(out, value);
     } else if (spec.trimStart().startsWith('{')) {
@@ -53,6 +53,22 @@ export function parseExtraVars(specs: string[] = []): Record<string, unknown> {
     }
   }
   return out;
+}
+
+function readExtraVarsFile(spec: string): string {
+  try {
+    return readFileSync(spec.slice(1), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`-e ${spec}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read file (${code ?? err})`}`);
+  }
+}
+
+function commandTimeoutOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || v.trim() === '') throw new UsageError(`--command-timeout must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  return n * 1000;
 }
 
 function writeRetryFile(playbook: string, hosts: string[]): string | undefined {
@@ -72,6 +88,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
   if (o.tags?.length || o.skipTags?.length) plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
   if (o.startAtTask) plan = startAtTask(plan, o.startAtTask);
   const selected = await selectFromOptions('all', o);
+  const commandTimeoutMs = commandTimeoutOf(o.commandTimeout);
   if (o.syntaxCheck) {
     process.stdout.write(`playbook: ${playbookPath}: ok (${plan.plays.length} plays)\n`);
     return;
@@ -85,7 +102,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
     reporter.onEvent({ type: 'run_start', playbook: playbookPath, check: !!o.check, diff: !!o.diff, hosts: selected.inventory.hosts.size });
     const summary = await runPlaybook(plan, {
       inventory: selected.inventory,
-      limit: o.limit?.startsWith('@') ? readFileSync(o.limit.slice(1), 'utf8').split(/\s+/).filter(Boolean).join(',') : o.limit,
+      limit: o.limit, // selectHosts reads `@file` limits itself
       targetOf: selected.targetOf,
       becomeOf: selected.becomeOf,
       forks: selected.forks,
@@ -95,7 +112,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
       pool,
       reporter,
       verbosity: o.verbose,
-      commandTimeoutMs: o.commandTimeout ? Number(o.commandTimeout) * 1000 : undefined,
+      commandTimeoutMs,
       onExec: () => roundTrips++,
       loadOptions,
     });

@@ -12,6 +12,7 @@ import {
   isSeq,
   parseDocument,
   visit,
+  type Alias,
   type Node,
   type Pair,
   type ParsedNode,
@@ -118,7 +119,29 @@ export function parseYaml(text: string, file: string, options: YamlSourceOptions
     const tag = /tag: (\S+)/.exec(badTag.message)?.[1] ?? 'tag';
     throw new ConfigError(at(badTag.pos[0]), `unknown YAML tag ${tag}`, { hint: 'tsinfra understands !vault and !unsafe' });
   }
+  const badAlias = unresolvedAlias(doc);
+  if (badAlias) {
+    const pos = badAlias.range ? at(badAlias.range[0]) : { file, line: 1, column: 1 };
+    throw new ConfigError(pos, `invalid YAML: alias *${badAlias.source} has no anchor &${badAlias.source} before it`, {
+      hint: 'define the anchor (&name) earlier in the same file',
+    });
+  }
   return makeSource(file, doc, at);
+}
+
+// yaml parses `*name` without a matching `&name` but throws a bare ReferenceError when the value is read.
+function unresolvedAlias(doc: Document.Parsed): Alias | undefined {
+  let bad: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        bad = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return bad;
 }
 
 /** Read and parse a YAML file; a missing or unreadable file is a ConfigError naming it. */
@@ -216,7 +239,7 @@ function makeSource(file: string, doc: Document.Parsed, at: (offset: number) => 
   return {
     file,
     doc,
-    value: doc.toJS({ maxAliasCount: 1000 }),
+    value: toJSChecked(() => doc.toJS({ maxAliasCount: 1000 }), top),
     positionOfNode,
     positionOf,
     keyPositionOf,
@@ -224,10 +247,20 @@ function makeSource(file: string, doc: Document.Parsed, at: (offset: number) => 
       const { node } = walk(path);
       return isNode(node) ? (node as ParsedNode) : undefined;
     },
-    toJS: (node) => (isNode(node) ? node.toJS(doc, { maxAliasCount: 1000 }) : (node ?? null)),
+    toJS: (node) => (isNode(node) ? toJSChecked(() => node.toJS(doc, { maxAliasCount: 1000 }), positionOfNode(node)) : (node ?? null)),
     errorAt: (path, message, options = {}) =>
       new ConfigError(options.key ? keyPositionOf(path) : positionOf(path), message, { hint: options.hint }),
   };
+}
+
+// yaml throws a ReferenceError for aliases it will not expand (too many: a "billion laughs" document).
+function toJSChecked(convert: () => unknown, pos: SourcePosition): unknown {
+  try {
+    return convert();
+  } catch (err) {
+    if (err instanceof ReferenceError) throw new ConfigError(pos, `invalid YAML: ${plainReason(err.message)}`, { cause: err });
+    throw err;
+  }
 }
 
 function yamlSyntaxError(err: YAMLError, doc: Document.Parsed, text: string, at: (offset: number) => SourcePosition): ConfigError {

@@ -117,6 +117,8 @@ export interface RunOptions {
   chdir?: string;
   stdin?: string;
   stdinAddNewline?: boolean;
+  /** Runs just before the program, after the creates/removes test (shell puts its command line in the environment). */
+  prelude?: Script;
 }
 
 /**
@@ -128,6 +130,7 @@ export function runScript(program: Script, o: RunOptions, skipMarker: string): S
   if (o.chdir !== undefined) parts.push(sh`cd ${o.chdir} || exit 1`);
   if (o.creates !== undefined) parts.push(sh`set -- ${globWord(o.creates)}`, sh`if [ -e "$1" ] || [ -L "$1" ]; then echo ${skipMarker}; exit 0; fi`);
   if (o.removes !== undefined) parts.push(sh`set -- ${globWord(o.removes)}`, sh`if [ ! -e "$1" ] && [ ! -L "$1" ]; then echo ${skipMarker}; exit 0; fi`);
+  if (o.prelude !== undefined) parts.push(o.prelude);
   if (o.stdin !== undefined) {
     const text = o.stdin + (o.stdinAddNewline === false ? '' : '\n');
     parts.push(sh`printf '%s' ${secret(Buffer.from(text).toString('base64'))} | base64 -d | ${program}`);

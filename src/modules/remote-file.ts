@@ -252,6 +252,10 @@ const PROLOGUE = raw(
     'tsi_tmp=',
     `trap 'if [ -n "$tsi_tmp" ]; then rm -f -- "$tsi_tmp"; fi' EXIT`,
     `trap 'exit 1' HUP INT TERM`,
+    // Once the controller is gone (Ctrl-C, a cut link) stdout/stderr are broken pipes: SIGPIPE would kill the shell
+    // (e.g. writing the syntax error of a half-received script) before its EXIT trap removes the temp file. Ignored,
+    // a write just fails (EPIPE), set -e exits, and the trap runs. (A trapped `exit` here skips the EXIT trap in dash.)
+    `trap '' PIPE`,
   ].join('\n'),
 );
 

@@ -1,6 +1,7 @@
 // shell: a command line run by /bin/sh -c (pipes, redirections, variables), or by `executable`.
 import { Type, type Static } from '@sinclair/typebox';
 import { sh } from '../shell/script.js';
+import { secret } from '../shell/secret.js';
 import { defineAction } from './define.js';
 import { normalizeFreeForm, runCommand } from './command.js';
 
@@ -27,8 +28,13 @@ export const shell = defineAction({
   checkMode: 'skip',
   controllerOnly: false,
   async run(a, io) {
-    // A child shell: the user's line runs without our script's set -eu and exits with its own status.
-    return runCommand(io, sh`${a.executable} -c ${a.cmd}`, {
+    // A child shell: the user's line runs without our script's set -eu and exits with its own status. The line
+    // reaches it through the environment, decoded by printf (a builtin), never through argv: `ps` on the host
+    // shows `/bin/sh -c 'eval …'`, not the line, which may hold a secret (a no_log task's password, say).
+    const encoded = secret(Buffer.from(a.cmd).toString('base64'));
+    const prelude = sh`__tsinfra_cmd="$(printf '%s' ${encoded} | base64 -d)" && export __tsinfra_cmd`;
+    return runCommand(io, sh`${a.executable} -c ${'c=$__tsinfra_cmd; unset __tsinfra_cmd; eval "$c"'}`, {
+      prelude,
       creates: a.creates,
       removes: a.removes,
       chdir: a.chdir,

@@ -17,6 +17,8 @@ export interface ConnectDefaults {
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   maxChannels?: number;
+  /** `--retries`: extra connect attempts (a host's `tsinfra_connect_retries` wins). */
+  connectRetries?: number;
   sshConfig: SshConfig;
   askPassphrase?: (file: string) => Promise<string>;
   become?: boolean;
@@ -141,7 +143,14 @@ export function resolveConnectTarget(host: Host, d: ConnectDefaults): ConnectTar
     cfg.proxyJump;
   const jumps = jumpSpec && jumpSpec.toLowerCase() !== 'none' ? jumpSpec.split(',').map((s) => jumpTarget(s, vars, d)) : [];
   const pw = str(pick(vars, 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password', 'tsinfra_password'));
-  return toTarget(e, d, cfg, pw === undefined ? undefined : secret(pw), jumps);
+  const target = toTarget(e, d, cfg, pw === undefined ? undefined : secret(pw), jumps);
+  const retries = pick(vars, 'tsinfra_connect_retries');
+  if (retries !== undefined) {
+    const n = Number(retries);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`${host.name}: tsinfra_connect_retries must be a whole number >= 0, got ${JSON.stringify(retries)}`);
+    target.connectRetries = n;
+  } else if (d.connectRetries !== undefined) target.connectRetries = d.connectRetries;
+  return target;
 }
 
 /** sudo settings for a host, or undefined when not becoming. */

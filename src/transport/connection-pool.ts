@@ -1,22 +1,74 @@
 // One connection per host for the whole run, opened on first use and shared by every task after it.
+// A failed connect is retried (target.connectRetries times, exponential backoff) — only the connect: once a
+// connection exists, a command that may have run is never re-run; a connection lost mid-command is unreachable.
+import { ConnectError } from '../errors.js';
+import { log } from '../log.js';
 import type { Connection, ConnectTarget } from './transport.js';
 import { connectSsh } from './ssh/client.js';
 
 export type Connector = (target: ConnectTarget) => Promise<Connection>;
 
+export interface ConnectionPoolOptions {
+  /** Wait before the first retry; doubled for each one after (default 500 ms: 0.5 s, 1 s, 2 s, …). */
+  backoffMs?: number;
+  /** For tests. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Called before each retry (logs, tests). */
+  onRetry?: (target: ConnectTarget, attempt: number, err: ConnectError) => void;
+}
+
+/** Refusals that another attempt cannot fix: a wrong or changed host key, rejected credentials. */
+export function isRetryableConnectError(err: unknown): err is ConnectError {
+  return err instanceof ConnectError && err.level !== 'hostkey' && err.level !== 'auth';
+}
+
 export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
+  /** Connects that have completed (either way). */
+  private readonly settled = new WeakSet<Promise<Connection>>();
+  private readonly backoffMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** After closeAll: retries stop (the run is ending). */
+  private isClosed = false;
 
-  constructor(private readonly connector: Connector = connectSsh) {}
+  constructor(
+    private readonly connector: Connector = connectSsh,
+    private readonly options: ConnectionPoolOptions = {},
+  ) {
+    this.backoffMs = options.backoffMs ?? 500;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
 
   get(target: ConnectTarget): Promise<Connection> {
     let c = this.open.get(target.name);
     if (!c) {
-      c = this.connector(target);
+      c = this.connectWithRetries(target);
       this.open.set(target.name, c);
-      c.catch(() => this.open.delete(target.name)); // a failed connect is not cached: a retry reconnects
+      const mine = c;
+      c.then(
+        () => void this.settled.add(mine),
+        () => {
+          this.settled.add(mine);
+          // A failed connect is not cached: a later get reconnects.
+          if (this.open.get(target.name) === mine) this.open.delete(target.name);
+        },
+      );
     }
     return c;
+  }
+
+  private async connectWithRetries(target: ConnectTarget): Promise<Connection> {
+    const retries = Math.max(0, target.connectRetries ?? 0);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.connector(target);
+      } catch (err) {
+        if (attempt >= retries || this.isClosed || !isRetryableConnectError(err)) throw err;
+        log().warn({ host: target.name, attempt: attempt + 1, retries, err: err.message }, 'connect failed, retrying');
+        this.options.onRetry?.(target, attempt + 1, err);
+        await this.sleep(this.backoffMs * 2 ** attempt);
+      }
+    }
   }
 
   /** Forget a host's connection (after it was lost), closing it if it is still open. */
@@ -26,9 +78,19 @@ export class ConnectionPool {
     await c?.then((conn) => conn.close(), () => undefined);
   }
 
+  /**
+   * Closes every open connection. A connect still in progress (a dead host can take the whole connect timeout) is
+   * not waited for: it is closed as soon as it completes, so Ctrl-C never hangs on an unreachable host.
+   */
   async closeAll(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map((c) => c.then((conn) => conn.close(), () => undefined)));
+    this.isClosed = true;
+    await Promise.all(
+      all.map((c) => {
+        const closing = c.then((conn) => conn.close(), () => undefined);
+        return this.settled.has(c) ? closing : undefined;
+      }),
+    );
   }
 }

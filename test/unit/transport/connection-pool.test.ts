@@ -1,0 +1,115 @@
+// Connect retries: only failed connects, only retryable levels, exponential backoff; a lost command is never re-run.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConnectError } from '../../../src/errors.js';
+import { ConnectionPool } from '../../../src/transport/connection-pool.js';
+import type { Connection, ConnectTarget, ExecResult } from '../../../src/transport/transport.js';
+
+function target(connectRetries?: number): ConnectTarget {
+  return { name: 'h1', address: '10.0.0.1', port: 22, user: 'root', privateKeyFiles: [], hostKeyPolicy: 'strict', knownHostsFiles: [], connectTimeoutMs: 1000, keepaliveIntervalMs: 1000, maxChannels: 8, jumps: [], connectRetries };
+}
+
+function fakeConnection(exec: () => Promise<ExecResult>): Connection {
+  return { host: 'h1', exec, close: async () => {} } as unknown as Connection;
+}
+
+/** A connector failing `failures` times with `level`, then connecting. */
+function flaky(failures: number, level: ConnectError['level'] = 'socket') {
+  const calls = { connects: 0, execs: 0 };
+  const connector = async () => {
+    calls.connects++;
+    if (calls.connects <= failures) throw new ConnectError('h1', level, 'cannot connect: ECONNREFUSED');
+    return fakeConnection(async () => {
+      calls.execs++;
+      throw new ConnectError('h1', 'ssh', 'connection lost');
+    });
+  };
+  return { connector, calls };
+}
+
+function recordingSleep() {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+}
+
+test('without retries a failed connect fails at once', async () => {
+  const { connector, calls } = flaky(1);
+  const { waits, sleep } = recordingSleep();
+  const pool = new ConnectionPool(connector, { sleep });
+  await assert.rejects(pool.get(target()), ConnectError);
+  assert.equal(calls.connects, 1);
+  assert.deepEqual(waits, []);
+});
+
+test('retries connect failures with exponential backoff, then succeeds', async () => {
+  const { connector, calls } = flaky(3);
+  const { waits, sleep } = recordingSleep();
+  const pool = new ConnectionPool(connector, { sleep });
+  await pool.get(target(3));
+  assert.equal(calls.connects, 4);
+  assert.deepEqual(waits, [500, 1000, 2000]);
+});
+
+test('gives up after the last retry with the connect error', async () => {
+  const { connector, calls } = flaky(10, 'timeout');
+  const { waits, sleep } = recordingSleep();
+  const pool = new ConnectionPool(connector, { sleep, backoffMs: 10 });
+  await assert.rejects(pool.get(target(2)), (e: unknown) => e instanceof ConnectError && e.level === 'timeout');
+  assert.equal(calls.connects, 3);
+  assert.deepEqual(waits, [10, 20]);
+  // Not cached: a later get connects again.
+  await assert.rejects(pool.get(target(0)));
+  assert.equal(calls.connects, 4);
+});
+
+test('a changed host key or refused credentials is not retried', async () => {
+  for (const level of ['hostkey', 'auth'] as const) {
+    const { connector, calls } = flaky(5, level);
+    const { waits, sleep } = recordingSleep();
+    await assert.rejects(new ConnectionPool(connector, { sleep }).get(target(3)));
+    assert.equal(calls.connects, 1, level);
+    assert.deepEqual(waits, []);
+  }
+});
+
+test('other errors (a bug, a bad key file) are not retried', async () => {
+  let connects = 0;
+  const pool = new ConnectionPool(async () => {
+    connects++;
+    throw new Error('boom');
+  }, { sleep: async () => {} });
+  await assert.rejects(pool.get(target(3)), /boom/);
+  assert.equal(connects, 1);
+});
+
+test('a command lost mid-run is not re-run: the pool retries connects only', async () => {
+  const { connector, calls } = flaky(0);
+  const pool = new ConnectionPool(connector, { sleep: async () => {} });
+  const conn = await pool.get(target(3));
+  await assert.rejects(conn.exec('touch /x'), ConnectError);
+  assert.equal(calls.execs, 1);
+  assert.equal(calls.connects, 1);
+});
+
+test('concurrent gets share one connect (and its retries)', async () => {
+  const { connector, calls } = flaky(1);
+  const pool = new ConnectionPool(connector, { sleep: async () => {} });
+  const [a, b] = await Promise.all([pool.get(target(1)), pool.get(target(1))]);
+  assert.equal(a, b);
+  assert.equal(calls.connects, 2);
+});
+
+test('closeAll closes open connections and does not wait for a connect still in progress', async () => {
+  let closed = 0;
+  const conn = { host: 'h1', exec: async () => ({ stdout: '', stderr: '', code: 0, signal: null }), close: async () => void closed++ } as unknown as Connection;
+  let finishSlow!: (c: Connection) => void;
+  const pool = new ConnectionPool(async (t) => (t.name === 'slow' ? new Promise<Connection>((r) => (finishSlow = r)) : conn));
+  await pool.get(target());
+  const slow = pool.get({ ...target(), name: 'slow' });
+  await pool.closeAll();
+  assert.equal(closed, 1, 'the open connection is closed; the pending connect was not awaited');
+  finishSlow(conn);
+  await slow;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(closed, 2, 'the late connection is closed once it completes');
+});
