@@ -3,6 +3,7 @@
 // the end of the play or at flush_handlers; a failed or unreachable host stops alone.
 import pLimit from 'p-limit';
 import { ConnectError, TsinfraError } from '../errors.js';
+import { log } from '../log.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import type { BlockNode, IncludeRoleNode, IncludeTasksNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
@@ -113,7 +114,11 @@ class PlayRun {
   }
 
   private emitResult(task: TaskRef, results: HostTaskResult[]): void {
-    for (const result of results) this.o.reporter.onEvent({ type: 'host_result', task, result });
+    for (const result of results) {
+      this.o.reporter.onEvent({ type: 'host_result', task, result });
+      // Diagnostics only: status and counts, never arguments or output (they may hold secrets).
+      log().child({ host: result.host }).info({ task: task.name, at: task.at, status: result.status, changes: result.changes.length, ms: result.durationMs }, 'task result');
+    }
   }
 
   private settle(h: HostState, final: HostTaskResult): void {
