@@ -1,4 +1,4 @@
-// `npm run bench [-- --hosts 10,50 --runs 3 --with-ansible]`: for each size, brings up a namespace lab and measures
+// `npm run bench [-- --hosts 10,50 --runs 3 --with-ansible --load 200]`: for each size, brings up a namespace lab and measures
 // the workloads in bench/workloads/, then one 5-host lab with 100 ms latency each way; prints medians with
 // min..max and writes bench/results.json. `--with-ansible` installs Debian's ansible-core first (only if missing,
 // and only while no lab is up) and runs the Ansible twin of the prepare-like playbook beside tsinfra.
@@ -24,6 +24,8 @@ const runs = Number(arg('runs', '3'));
 const latencyHosts = Number(arg('latency-hosts', '5'));
 const latencyMs = Number(arg('latency-ms', '100'));
 const withAnsible = process.argv.includes('--with-ansible');
+// The load test: prepare.yaml (first run, then its no-change pass) on this many hosts in one run; 0 = skip.
+const loadHosts = Number(arg('load', '0'));
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function withLab<T>(opts: LabUpOptions & { name: string }, body: (lab: LabInfo) => Promise<T>): Promise<T> {
@@ -83,6 +85,9 @@ async function main(): Promise<void> {
   for (const size of sizes) rows.push(...(await withLab({ name: `bench${size}`, hosts: size }, (lab) => sizeWorkloads(lab, opts))));
   if (latencyHosts > 0) {
     rows.push(...(await withLab({ name: `bench${latencyHosts}-lat`, hosts: latencyHosts, latencyMs }, (lab) => prepareWorkload(lab, opts))));
+  }
+  if (loadHosts > 0) {
+    rows.push(...(await withLab({ name: `bench${loadHosts}-load`, hosts: loadHosts }, (lab) => prepareWorkload(lab, { ...opts, runs: 1 }, 'prepare.yaml (load)'))));
   }
   print(rows);
   const r = ratios(rows);
