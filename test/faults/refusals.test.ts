@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostExec, ok, startLab } from '../support/lab.js';
+import { addSudoUsers } from '../support/sudo-users.js';
 import { faultWork, fileOn, hostResults, labInventory, recapOf, settleRemoteScripts, startTsinfra } from '../support/faults.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 4 });
@@ -47,16 +48,9 @@ const playbook = work.file(
 `,
 );
 
-const USER_SCRIPT = `set -e
-id deploypw >/dev/null 2>&1 || useradd -m -s /bin/sh deploypw
-install -d -m 700 -o deploypw -g deploypw /home/deploypw/.ssh
-install -m 600 -o deploypw -g deploypw /root/.ssh/authorized_keys /home/deploypw/.ssh/authorized_keys
-echo 'deploypw ALL=(ALL) ALL' > /etc/sudoers.d/deploypw
-chmod 440 /etc/sudoers.d/deploypw
-chpasswd`;
 
 test('changed host key, refused key, wrong sudo password: clear per-host errors, the other host carries on', async () => {
-  await Promise.all([badSudo, good].map(async (h) => ok(await hostExec(lab, h, USER_SCRIPT, `deploypw:${BECOME_PW}\n`), `sudo user on ${h}`)));
+  await addSudoUsers(lab, [badSudo, good], BECOME_PW);
   ok(await hostExec(lab, refusing, 'rm -f /root/.ssh/authorized_keys'), 'remove authorized_keys');
 
   const run = startTsinfra(work, ['play', playbook, '-i', inventory, '--json']);

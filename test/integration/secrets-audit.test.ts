@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostExec, ok, startLab } from '../support/lab.js';
 import { jsonLines, tsinfra, type CliResult } from '../support/cli.js';
+import { addSudoUsers } from '../support/sudo-users.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 2 });
 const NAMES = lab.hosts.map((h) => h.name);
@@ -55,14 +56,7 @@ function assertNoSecrets(secrets: Record<string, string>): void {
 
 test('one play with a sudo password, no_log secrets and the ZeroTier token leaks none of them', async () => {
   // A sudo user that needs its password, logging in with the lab key.
-  const users = `set -e
-id deploypw >/dev/null 2>&1 || useradd -m -s /bin/sh deploypw
-install -d -m 700 -o deploypw -g deploypw /home/deploypw/.ssh
-install -m 600 -o deploypw -g deploypw /root/.ssh/authorized_keys /home/deploypw/.ssh/authorized_keys
-echo 'deploypw ALL=(ALL) ALL' > /etc/sudoers.d/deploypw
-chmod 440 /etc/sudoers.d/deploypw
-chpasswd`;
-  await Promise.all(NAMES.map(async (h) => ok(await hostExec(lab, h, users, `deploypw:${BECOME_PW}\n`), `sudo user on ${h}`)));
+  await addSudoUsers(lab, NAMES, BECOME_PW);
   const inventory = join(work, 'inventory.yml');
   const labInventory = readFileSync(lab.inventoryPath, 'utf8');
   assert.match(labInventory, /ansible_user: root/);

@@ -11,6 +11,7 @@ import { verify } from 'unixcrypt';
 import { quote } from '../../../src/shell/quote.js';
 import { hostExec, ok, run, startLab } from '../../support/lab.js';
 import { jsonLines, TSINFRA, tsinfra, type CliResult } from '../../support/cli.js';
+import { addSudoUsers } from '../../support/sudo-users.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 3 });
 const inv = lab.inventoryPath;
@@ -218,17 +219,7 @@ test('--generate on a terminal: shown once on the terminal at the end, never on 
 const BECOME_PW = 'Sudo-pw-for-deploypw-1187';
 
 test('a login user other than root: become root without --become (sudo NOPASSWD), or with a sudo password', async () => {
-  const script = `set -e
-for u in deploy deploypw; do
-  useradd -m -s /bin/sh "$u"
-  install -d -m 700 -o "$u" -g "$u" /home/$u/.ssh
-  install -m 600 -o "$u" -g "$u" /root/.ssh/authorized_keys /home/$u/.ssh/authorized_keys
-done
-echo 'deploy ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/deploy
-echo 'deploypw ALL=(ALL) ALL' > /etc/sudoers.d/deploypw
-chmod 440 /etc/sudoers.d/deploy /etc/sudoers.d/deploypw
-chpasswd`;
-  for (const h of HOSTS) await onHost(h, script, `deploypw:${BECOME_PW}\n`);
+  await addSudoUsers(lab, HOSTS, BECOME_PW);
   const asDeploy = inventoryWith('deploy', /ansible_user: root/, 'ansible_user: deploy');
   const r = await tsinfra(['passwd', 'root', 'all', '-i', asDeploy, '--password-stdin'], { input: `${PW1}\n` });
   assert.equal(r.code, 0, r.stdout + r.stderr);

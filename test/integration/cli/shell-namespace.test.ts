@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostExec, ok, startLab } from '../../support/lab.js';
 import { jsonLines, tsinfra } from '../../support/cli.js';
+import { addSudoUsers } from '../../support/sudo-users.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 5 });
 const inv = lab.inventoryPath;
@@ -83,22 +84,9 @@ test('an unknown host is refused under strict, recorded and run under accept-new
 
 const BECOME_PW = 'Tr0ub4dor-become-pw-7731';
 
-async function addSudoUsers(): Promise<void> {
-  const script = `set -e
-for u in deploy deploypw; do
-  id "$u" >/dev/null 2>&1 || useradd -m -s /bin/sh "$u"
-  install -d -m 700 -o "$u" -g "$u" /home/$u/.ssh
-  install -m 600 -o "$u" -g "$u" /root/.ssh/authorized_keys /home/$u/.ssh/authorized_keys
-done
-echo 'deploy ALL=(ALL) NOPASSWD:ALL' > /etc/sudoers.d/deploy
-echo 'deploypw ALL=(ALL) ALL' > /etc/sudoers.d/deploypw
-chmod 440 /etc/sudoers.d/deploy /etc/sudoers.d/deploypw
-chpasswd`;
-  await Promise.all(NAMES.map(async (h) => ok(await hostExec(lab, h, script, `deploypw:${BECOME_PW}\n`), `users on ${h}`)));
-}
 
 test('--become as a sudo user without a password runs as root', async () => {
-  await addSudoUsers();
+  await addSudoUsers(lab, NAMES, BECOME_PW);
   const variant = inventoryWith('deploy', [[/ansible_user: root/, 'ansible_user: deploy']]);
   const r = await tsinfra(['shell', 'all', 'id -un; whoami', '-i', variant, '--become']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
