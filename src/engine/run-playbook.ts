@@ -18,7 +18,7 @@ import type { Host } from '../inventory/types.js';
 import type { HostTaskResult, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
 import { HostState } from './host-state.js';
-import { runTaskOnHost, type TaskRunContext } from './task-runner.js';
+import { flag, runTaskOnHost, type TaskRunContext } from './task-runner.js';
 import { taskVars, type PlayScope } from './variables.js';
 
 export interface RunPlaybookOptions {
@@ -172,7 +172,7 @@ class PlayRun {
     if (targets.length === 0) return;
     this.o.reporter.onEvent({ type: 'task_start', task: ref, hosts: targets.map((h) => h.name) });
     const first = targets[0]!;
-    const runOnce = typeof task.runOnce === 'boolean' ? task.runOnce : task.runOnce !== undefined && evaluateCondition(renderString(task.runOnce, taskVars(this.scope, first, task), { ...task.at }), taskVars(this.scope, first, task));
+    const runOnce = typeof task.runOnce === 'string' ? flag(task.runOnce, taskVars(this.scope, first, task), task) : task.runOnce;
     if (runOnce) {
       const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task));
       this.settle(first, outcome.final);

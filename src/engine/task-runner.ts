@@ -29,7 +29,8 @@ function holds(conds: ConditionRef[] | undefined, vars: Record<string, unknown>,
   return (conds ?? []).every((c) => evaluateCondition(c.expr, vars, site(task, c.at)));
 }
 
-function flag(v: boolean | string | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean | undefined {
+/** A task keyword that is true/false or a template rendering to a condition (`become: "{{ use_sudo }}"`). */
+export function flag(v: boolean | string | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean | undefined {
   if (v === undefined || typeof v === 'boolean') return v;
   return evaluateCondition(renderString(v, vars, site(task)), vars, site(task));
 }
@@ -49,8 +50,9 @@ function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<
   return env;
 }
 
-function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>, playBecome: boolean | undefined) {
-  const on = flag(task.become, vars, task) ?? playBecome;
+// The loader folds play, block and role keywords into each task, so the task's own fields are all there is to read.
+function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>) {
+  const on = flag(task.become, vars, task);
   if (on === false) return undefined;
   if (on === undefined) return h.become;
   const user = task.becomeUser ? renderString(task.becomeUser, vars, site(task)) : h.become?.user ?? 'root';
@@ -95,7 +97,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       check,
       diff,
       environment: environmentOf(task, vars),
-      become: becomeFor(h, task, vars, ctx.scope.play.become === undefined ? undefined : flag(ctx.scope.play.become, vars, task)),
+      become: becomeFor(h, task, vars),
       searchDirs: searchDirs(ctx, task),
       taskLabel: task.name ?? task.label,
       commandTimeoutMs: ctx.commandTimeoutMs,
@@ -162,10 +164,10 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
   let noLog = false;
   try {
     vars = taskVars(scope, h, task);
-    noLog = flag(task.noLog, vars, task) ?? (scope.play.noLog === undefined ? false : flag(scope.play.noLog, vars, task) ?? false);
+    noLog = flag(task.noLog, vars, task) ?? false;
     const check = flag(task.checkMode, vars, task) ?? scope.check;
     const diff = flag(task.diff, vars, task) ?? scope.diff;
-    const ignore = flag(task.ignoreErrors, vars, task) ?? (scope.play.ignoreErrors === undefined ? false : flag(scope.play.ignoreErrors, vars, task) ?? false);
+    const ignore = flag(task.ignoreErrors, vars, task) ?? false;
     let registered: RegisteredResult;
     const results: HostTaskResult[] = [];
     if (task.loop) {

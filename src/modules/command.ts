@@ -141,6 +141,18 @@ export function runScript(program: Script, o: RunOptions, skipMarker: string): S
 }
 
 /** Run, and shape the result like Ansible's command module. */
+/** The arguments command and shell share (Ansible's names), as runCommand's options. */
+export function sharedRunOptions(a: {
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
+}): RunOptions & { strip: boolean } {
+  return { creates: a.creates, removes: a.removes, chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, strip: a.strip_empty_ends };
+}
+
 export async function runCommand(io: ActionIO, program: Script, o: RunOptions & { strip: boolean; cmd: unknown }): Promise<RegisteredResult> {
   const marker = `__tsinfra_skipped_${randomBytes(8).toString('hex')}__`;
   const r = await io.exec(runScript(program, o, marker));
@@ -178,14 +190,6 @@ export const command = defineAction({
   },
   async run(a, io) {
     const words = a.argv ?? splitWords(a.cmd!);
-    return runCommand(io, sh`${words}`, {
-      creates: a.creates,
-      removes: a.removes,
-      chdir: a.chdir,
-      stdin: a.stdin,
-      stdinAddNewline: a.stdin_add_newline,
-      strip: a.strip_empty_ends,
-      cmd: a.argv ?? a.cmd,
-    });
+    return runCommand(io, sh`${words}`, { ...sharedRunOptions(a), cmd: a.argv ?? a.cmd });
   },
 });

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { sh } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
 import { defineAction } from './define.js';
-import { normalizeFreeForm, runCommand } from './command.js';
+import { normalizeFreeForm, runCommand, sharedRunOptions } from './command.js';
 
 const ShellArgs = Type.Object(
   {
@@ -33,15 +33,6 @@ export const shell = defineAction({
     // shows `/bin/sh -c 'eval …'`, not the line, which may hold a secret (a no_log task's password, say).
     const encoded = secret(Buffer.from(a.cmd).toString('base64'));
     const prelude = sh`__tsinfra_cmd="$(printf '%s' ${encoded} | base64 -d)" && export __tsinfra_cmd`;
-    return runCommand(io, sh`${a.executable} -c ${'c=$__tsinfra_cmd; unset __tsinfra_cmd; eval "$c"'}`, {
-      prelude,
-      creates: a.creates,
-      removes: a.removes,
-      chdir: a.chdir,
-      stdin: a.stdin,
-      stdinAddNewline: a.stdin_add_newline,
-      strip: a.strip_empty_ends,
-      cmd: a.cmd,
-    });
+    return runCommand(io, sh`${a.executable} -c ${'c=$__tsinfra_cmd; unset __tsinfra_cmd; eval "$c"'}`, { ...sharedRunOptions(a), prelude, cmd: a.cmd });
   },
 });
