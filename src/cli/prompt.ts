@@ -11,8 +11,9 @@ export async function promptSecret(question: string): Promise<string> {
     throw new UsageError(`${question.replace(/:\s*$/, '')}: no terminal to ask on`, { hint: 'use a file or stdin option instead' });
   }
   const input = new ReadStream(fd);
-  process.stderr.write(question);
+  // Echo goes off before the question shows, so an answer typed the moment it appears is never echoed.
   input.setRawMode(true);
+  process.stderr.write(question);
   try {
     return await new Promise<string>((resolve, reject) => {
       let value = '';
