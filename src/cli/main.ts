@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { TsinfraError } from '../errors.js';
 import type { RegisterCommand } from './command-context.js';
 import { ExitCode, exitCodeForError, exitCodeHelp } from './exit-codes.js';
+import { ownValue } from '../own-keys.js';
 
 const exitCodeOnPipeClose = 0;
 
@@ -20,8 +21,8 @@ const COMMANDS: Record<string, LoadCommand> = {
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 
 function commandModulesFor(name: string | undefined): LoadCommand[] {
-  const key = name === undefined ? undefined : ALIASES[name] ?? name;
-  const one = key === undefined ? undefined : COMMANDS[key];
+  const key = name === undefined ? undefined : ownValue(ALIASES, name) ?? name;
+  const one = key === undefined ? undefined : ownValue(COMMANDS, key);
   return one ? [one] : Object.values(COMMANDS); // help, or an unknown command: load all for commander's message
 }
 

@@ -239,7 +239,7 @@ function makeSource(file: string, doc: Document.Parsed, at: (offset: number) => 
   return {
     file,
     doc,
-    value: toJSChecked(() => doc.toJS({ maxAliasCount: 1000 }), top),
+    value: toJSChecked(() => doc.toJS({ maxAliasCount: 1000 }), top, doc, positionOfNode),
     positionOfNode,
     positionOf,
     keyPositionOf,
@@ -247,20 +247,42 @@ function makeSource(file: string, doc: Document.Parsed, at: (offset: number) => 
       const { node } = walk(path);
       return isNode(node) ? (node as ParsedNode) : undefined;
     },
-    toJS: (node) => (isNode(node) ? toJSChecked(() => node.toJS(doc, { maxAliasCount: 1000 }), positionOfNode(node)) : (node ?? null)),
+    toJS: (node) => (isNode(node) ? toJSChecked(() => node.toJS(doc, { maxAliasCount: 1000 }), positionOfNode(node), node, positionOfNode) : (node ?? null)),
     errorAt: (path, message, options = {}) =>
       new ConfigError(options.key ? keyPositionOf(path) : positionOf(path), message, { hint: options.hint }),
   };
 }
 
-// yaml throws a ReferenceError for aliases it will not expand (too many: a "billion laughs" document).
-function toJSChecked(convert: () => unknown, pos: SourcePosition): unknown {
+// yaml throws a ReferenceError for aliases it will not expand (too many: a "billion laughs" document), and a plain
+// Error for a merge key (`<<`) whose value is not a mapping: both are the document's fault, reported where they are.
+function toJSChecked(convert: () => unknown, pos: SourcePosition, within: Node | Document, positionOfNode: (node: unknown) => SourcePosition): unknown {
   try {
     return convert();
   } catch (err) {
     if (err instanceof ReferenceError) throw new ConfigError(pos, `invalid YAML: ${plainReason(err.message)}`, { cause: err });
+    if (err instanceof Error && /^Merge sources/.test(err.message)) {
+      throw new ConfigError(positionOfNode(badMergeKey(within) ?? within), 'invalid YAML: a merge key (<<) must be followed by a mapping', {
+        hint: 'write <<: *anchor, or <<: [*a, *b], where each anchor names a mapping',
+        cause: err,
+      });
+    }
     throw err;
   }
+}
+
+/** The first `<<` key whose value is not a mapping, an alias or a list of those. */
+function badMergeKey(within: Node | Document): unknown {
+  let bad: unknown;
+  visit(within, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.source !== '<<') return undefined;
+      const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+      if (sources.every((s) => isMap(s) || isAlias(s))) return undefined;
+      bad = pair.key;
+      return visit.BREAK;
+    },
+  });
+  return bad;
 }
 
 function yamlSyntaxError(err: YAMLError, doc: Document.Parsed, text: string, at: (offset: number) => SourcePosition): ConfigError {

@@ -3,6 +3,7 @@ import type { Host } from '../inventory/types.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
 import { emptyCounts, type RecapCounts } from './events.js';
 import type { Facts } from './facts.js';
+import { ProbeCache } from './speculation.js';
 
 export class HostState {
   readonly name: string;
@@ -17,6 +18,8 @@ export class HostState {
   /** end_host: stops quietly, not a failure. */
   isEnded = false;
   readonly counts: RecapCounts = emptyCounts();
+  /** Probe results read ahead, valid until something may have changed the host. */
+  readonly probes = new ProbeCache();
 
   constructor(
     readonly host: Host,

@@ -11,6 +11,8 @@ import { renderString } from '../template/render.js';
 import type { Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { HostState } from './host-state.js';
+import { composeProbes } from './probe-batch.js';
+import { probeKey, type ProbeCache } from './speculation.js';
 
 export interface Invocation {
   module: AnyModule;
@@ -31,19 +33,45 @@ export interface Invocation {
   verbosity: number;
   /** Counts SSH round trips (bench). */
   onExec?: () => void;
+  /** Probe results read ahead for this host (absent for delegated tasks: they run elsewhere). */
+  probes?: ProbeCache;
+  /** The probe scripts of the tasks that follow, for a become user, at most `max`. */
+  readAhead?: (becomeUser: string | undefined, max: number) => Promise<string[]>;
 }
 
-function withEnvironment(script: Script, env: Record<string, string>): string {
+export function withEnvironment(script: Script, env: Record<string, string>): string {
   const exports = Object.entries(env)
     .filter(([k]) => isValidEnvName(k))
     .map(([k, v]) => `export ${k}=${quote(v)}`);
   return exports.length ? `${exports.join('\n')}\n${script.text}` : script.text;
 }
 
-async function execScript(inv: Invocation, script: Script, timeoutMs?: number): Promise<ExecResult> {
+/**
+ * Runs one script on the host. `probe` scripts only read: they may be served from what was read ahead, and a probe
+ * that must run takes the following tasks' probes along. Anything else may change the host, so it clears what was
+ * read ahead, unless it is an action's declared probe found there.
+ */
+async function execScript(inv: Invocation, script: Script, kind: 'probe' | 'apply' | 'action', timeoutMs?: number): Promise<ExecResult> {
+  const text = withEnvironment(script, inv.environment);
+  const user = inv.become?.user;
+  const kept = kind === 'apply' ? undefined : inv.probes?.take(probeKey(user, text));
+  if (kept) return kept;
+  if (kind !== 'probe') inv.probes?.clear();
   const conn = await inv.connection();
+  const options = { become: inv.become, timeoutMs: timeoutMs ?? inv.commandTimeoutMs };
+  const probes = kind === 'probe' ? inv.probes : undefined;
+  const ahead = probes && inv.readAhead ? [...new Set(await inv.readAhead(user, probes.readAhead))].filter((t) => t !== text) : [];
   inv.onExec?.();
-  return conn.exec('/bin/sh -s', { stdin: withEnvironment(script, inv.environment), become: inv.become, timeoutMs: timeoutMs ?? inv.commandTimeoutMs });
+  if (ahead.length === 0) {
+    const alone = await conn.exec('/bin/sh -s', { ...options, stdin: text });
+    probes?.keep(probeKey(user, text), alone, false);
+    return alone;
+  }
+  const batch = composeProbes([text, ...ahead]);
+  const [own, ...others] = batch.split(await conn.exec('/bin/sh -s', { ...options, stdin: batch.text }));
+  ahead.forEach((t, i) => others[i] && probes!.keep(probeKey(user, t), others[i]));
+  // The batch failed before the first probe finished: run it alone, as without reading ahead.
+  return own ?? conn.exec('/bin/sh -s', { ...options, stdin: text });
 }
 
 async function findFile(name: string, dirs: string[]): Promise<string> {
@@ -60,7 +88,7 @@ async function findFile(name: string, dirs: string[]): Promise<string> {
   throw new TsinfraError('TSI_CONFIG', `${name} not found in ${dirs.join(', ')}`);
 }
 
-function controllerIO(inv: Invocation): ControllerIO {
+export function controllerIO(inv: Pick<Invocation, 'searchDirs' | 'vars' | 'taskLabel'>): ControllerIO {
   return {
     readFile: async (path) => readFile(await findFile(path, inv.searchDirs.files)),
     renderTemplate: async (path) => {
@@ -72,7 +100,7 @@ function controllerIO(inv: Invocation): ControllerIO {
 
 function actionIO(inv: Invocation): ActionIO {
   return {
-    exec: (script, options) => execScript(inv, script, options?.timeoutMs),
+    exec: (script, options) => execScript(inv, script, 'action', options?.timeoutMs),
     vars: inv.vars,
     evaluate: (expression) => evaluateExpressionText(expression, inv.vars, { file: inv.taskLabel, task: inv.taskLabel }),
     tryConnect: async (timeoutMs) => {
@@ -101,13 +129,13 @@ export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   const probe = m.probe(args);
   let probed: ExecResult = NO_PROBE;
   if (probe) {
-    probed = await execScript(inv, probe);
+    probed = await execScript(inv, probe, 'probe');
     if (probed.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} probe`, exitCode: probed.code, signal: probed.signal, stdout: probed.stdout, stderr: probed.stderr });
   }
   const state = m.parse(probed, args);
   const changes = m.plan(args, state);
   if (changes.length === 0 || inv.check) return stateResult(m, { args, state, changes, withDiff: inv.diff });
-  const applied = await execScript(inv, m.apply(args, changes));
+  const applied = await execScript(inv, m.apply(args, changes), 'apply');
   if (applied.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} apply`, exitCode: applied.code, signal: applied.signal, stdout: applied.stdout, stderr: applied.stderr });
   return stateResult(m, { args, state, changes, applied, withDiff: inv.diff });
 }

@@ -18,7 +18,8 @@ import type { Host } from '../inventory/types.js';
 import type { HostTaskResult, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
 import { HostState } from './host-state.js';
-import { flag, runTaskOnHost, type TaskRunContext } from './task-runner.js';
+import { upcomingProbes } from './read-ahead.js';
+import { flag, runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
 import { taskVars, type PlayScope } from './variables.js';
 
 export interface RunPlaybookOptions {
@@ -166,7 +167,12 @@ class PlayRun {
     }
   }
 
-  async runTask(task: ModuleTask, hosts: HostState[], isHandler = false): Promise<void> {
+  /** Reads ahead from this task (its other loop items) through the tasks that follow it. */
+  private readAhead(h: HostState, task: ModuleTask, following: readonly TaskNode[]): ReadAhead {
+    return (user, max) => upcomingProbes(this.ctx, h, knownTasks([task, ...following]), user, max);
+  }
+
+  async runTask(task: ModuleTask, hosts: HostState[], isHandler = false, following: readonly TaskNode[] = []): Promise<void> {
     const ref = taskRef(task, isHandler);
     const targets = hosts.filter((h) => h.isActive);
     if (targets.length === 0) return;
@@ -174,7 +180,7 @@ class PlayRun {
     const first = targets[0]!;
     const runOnce = typeof task.runOnce === 'string' ? flag(task.runOnce, taskVars(this.scope, first, task), task) : task.runOnce;
     if (runOnce) {
-      const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task));
+      const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task, this.readAhead(first, task, following)));
       this.settle(first, outcome.final);
       this.emitResult(ref, outcome.results);
       // run_once: every host of the batch sees the result (register and facts), as in Ansible.
@@ -183,7 +189,7 @@ class PlayRun {
       await Promise.all(
         targets.map((h) =>
           this.limit(async () => {
-            const outcome = await runTaskOnHost(this.ctx, h, task);
+            const outcome = await runTaskOnHost(this.ctx, h, task, this.readAhead(h, task, following));
             this.settle(h, outcome.final);
             this.emitResult(ref, outcome.results);
           }),
@@ -193,9 +199,9 @@ class PlayRun {
     this.checkFailureLimits();
   }
 
-  private async runBlock(b: BlockNode, hosts: HostState[]): Promise<void> {
+  private async runBlock(b: BlockNode, hosts: HostState[], following: readonly TaskNode[]): Promise<void> {
     const entered = hosts.filter((h) => h.isActive);
-    await this.runNodes(b.block, entered);
+    await this.runNodes(b.block, entered, following);
     const failedInBlock = entered.filter((h) => h.isFailed && !h.isUnreachable);
     if (b.rescue.length > 0 && failedInBlock.length > 0) {
       for (const h of failedInBlock) {
@@ -219,19 +225,21 @@ class PlayRun {
     return hosts.filter((h) => h.isActive && node.when.every((c) => evaluateCondition(c.expr, taskVars(this.scope, h, node), { ...c.at, task: node.label })));
   }
 
-  async runNodes(nodes: readonly TaskNode[], hosts: HostState[]): Promise<void> {
-    for (const node of nodes) {
+  /** Runs the nodes in order; `after` is what runs once they are done, for reading ahead. */
+  async runNodes(nodes: readonly TaskNode[], hosts: HostState[], after: readonly TaskNode[] = []): Promise<void> {
+    for (const [i, node] of nodes.entries()) {
       if (this.aborted || !hosts.some((h) => h.isActive)) return;
+      const following = [...nodes.slice(i + 1), ...after];
       switch (node.kind) {
         case 'task':
-          await this.runTask(node, hosts);
+          await this.runTask(node, hosts, false, following);
           break;
         case 'block':
-          await this.runBlock(node, hosts);
+          await this.runBlock(node, hosts, following);
           break;
         case 'include_tasks':
         case 'include_role':
-          await this.runInclude(node, hosts);
+          await this.runInclude(node, hosts, following);
           break;
         case 'meta':
           await this.runMeta(node.action, this.hostsWhere(node, hosts));
@@ -245,9 +253,9 @@ class PlayRun {
    * tasks once per item with the loop variable bound. Those cases run host by host (like `free`), since each host
    * may include different files or items; a plain include runs linearly like the tasks around it.
    */
-  private async runInclude(node: IncludeTasksNode | IncludeRoleNode, hosts: HostState[]): Promise<void> {
+  private async runInclude(node: IncludeTasksNode | IncludeRoleNode, hosts: HostState[], following: readonly TaskNode[]): Promise<void> {
     const eligible = this.hostsWhere(node, hosts);
-    if (!node.loop && node.tasks) return this.runNodes(node.tasks, eligible);
+    if (!node.loop && node.tasks) return this.runNodes(node.tasks, eligible, following);
     await Promise.all(
       eligible.map(async (h) => {
         const vars = taskVars(this.scope, h, node);
@@ -302,6 +310,22 @@ class PlayRun {
       await this.flushHandlers(this.batch);
     }
   }
+}
+
+/**
+ * The module tasks among `nodes`, in the order they would run, as far as that is known before running: into
+ * blocks and static includes, and no further than a dynamic include or a meta task.
+ */
+function* knownTasks(nodes: readonly TaskNode[]): Generator<ModuleTask, boolean> {
+  for (const n of nodes) {
+    if (n.kind === 'task') yield n;
+    else if (n.kind === 'block') {
+      if (!(yield* knownTasks(n.block))) return false;
+    } else if ((n.kind === 'include_tasks' || n.kind === 'include_role') && n.tasks && !n.loop && n.when.length === 0) {
+      if (!(yield* knownTasks(n.tasks))) return false;
+    } else return false;
+  }
+  return true;
 }
 
 /** A copy of the nodes with variables bound at the include-parameter level (a loop item). */

@@ -23,9 +23,9 @@ export interface TaskRunContext {
   onExec?: () => void;
 }
 
-const site = (task: ModuleTask, at = task.at) => ({ ...at, task: task.name ?? task.label });
+export const site = (task: ModuleTask, at = task.at) => ({ ...at, task: task.name ?? task.label });
 
-function holds(conds: ConditionRef[] | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean {
+export function holds(conds: ConditionRef[] | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean {
   return (conds ?? []).every((c) => evaluateCondition(c.expr, vars, site(task, c.at)));
 }
 
@@ -35,13 +35,13 @@ export function flag(v: boolean | string | undefined, vars: Record<string, unkno
   return evaluateCondition(renderString(v, vars, site(task)), vars, site(task));
 }
 
-function loopItems(loop: LoopSpec, vars: Record<string, unknown>, task: ModuleTask): unknown[] {
+export function loopItems(loop: LoopSpec, vars: Record<string, unknown>, task: ModuleTask): unknown[] {
   const items = renderValue(loop.items, vars, { ...loop.at, task: task.name ?? task.label });
   if (!Array.isArray(items)) throw new TsinfraError('TSI_CONFIG', `${formatPosition(loop.at)}: loop must render to a list, got ${JSON.stringify(items)?.slice(0, 80)}`);
   return loop.flatten ? items.flat(1) : items;
 }
 
-function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<string, string> {
+export function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const layer of task.environment) {
     const rendered = renderValue(layer, vars, site(task));
@@ -51,7 +51,7 @@ function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<
 }
 
 // The loader folds play, block and role keywords into each task, so the task's own fields are all there is to read.
-function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>) {
+export function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>) {
   const on = flag(task.become, vars, task);
   if (on === false) return undefined;
   if (on === undefined) return h.become;
@@ -59,7 +59,7 @@ function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>
   return { user, password: h.become?.password };
 }
 
-function searchDirs(ctx: TaskRunContext, task: ModuleTask): { files: string[]; templates: string[] } {
+export function searchDirs(ctx: TaskRunContext, task: ModuleTask): { files: string[]; templates: string[] } {
   const role = task.role ? ctx.scope.plan.roles[task.role] : undefined;
   const base = ctx.scope.play.file.replace(/\/[^/]*$/, '');
   return {
@@ -79,7 +79,10 @@ function isDelegatedLocally(task: ModuleTask, vars: Record<string, unknown>): bo
 }
 
 /** One run of the module for one item (or the task without loop), with retries/until. */
-async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars: Record<string, unknown>, check: boolean, diff: boolean): Promise<RegisteredResult> {
+/** Reads the probes of what follows on this host (run-playbook knows what follows). */
+export type ReadAhead = (becomeUser: string | undefined, max: number) => Promise<string[]>;
+
+async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars: Record<string, unknown>, check: boolean, diff: boolean, readAhead?: ReadAhead): Promise<RegisteredResult> {
   const module = getModule(task.module);
   if (!module) throw new TsinfraError('TSI_CONFIG', `${formatPosition(task.at)}: unknown module ${task.module}`);
   const rendered = renderValue(task.args, vars, { ...task.argsAt, task: task.name ?? task.label });
@@ -88,7 +91,10 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
   const attempts = task.until ? Math.max(1, Number(renderValue(task.retries ?? 3, vars, site(task)))) : 1;
   const delayMs = Number(renderValue(task.delay ?? 5, vars, site(task))) * 1000;
   let result: RegisteredResult = { changed: false, failed: false };
+  const local = isDelegatedLocally(task, vars);
   for (let attempt = 1; attempt <= attempts; attempt++) {
+    // `until` waits for the host to change by itself: each new attempt must really look again.
+    if (attempt > 1) h.probes.clear();
     result = await runModule({
       module,
       args: valid.args,
@@ -101,10 +107,12 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       searchDirs: searchDirs(ctx, task),
       taskLabel: task.name ?? task.label,
       commandTimeoutMs: ctx.commandTimeoutMs,
-      connection: () => (isDelegatedLocally(task, vars) ? Promise.resolve(localConnection) : ctx.connection(h)),
+      connection: () => (local ? Promise.resolve(localConnection) : ctx.connection(h)),
       pool: ctx.pool,
       verbosity: ctx.verbosity,
       onExec: ctx.onExec,
+      probes: local ? undefined : h.probes,
+      readAhead: local ? undefined : readAhead,
     });
     result = applyResultConditions(task, vars, result);
     if (!task.until) break;
@@ -157,7 +165,7 @@ export interface TaskOutcome {
 }
 
 /** Runs a module task on one host, never throwing for the host's own problems (they become its result). */
-export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: ModuleTask): Promise<TaskOutcome> {
+export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: ModuleTask, readAhead?: ReadAhead): Promise<TaskOutcome> {
   const started = Date.now();
   const { scope } = ctx;
   let vars: Record<string, unknown> = {};
@@ -178,7 +186,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
         const label = itemLabel(task.loop, item, itemVars, task);
         let r: RegisteredResult;
         if (!holds(task.when, itemVars, task)) r = { changed: false, failed: false, skipped: true, msg: 'condition false' };
-        else r = await runOnce(ctx, h, task, itemVars, check, diff);
+        else r = await runOnce(ctx, h, task, itemVars, check, diff, readAhead);
         r.item = item;
         perItem.push(r);
         results.push(toHostResult(h, r, started, noLog, label));
@@ -195,7 +203,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
     } else if (!holds(task.when, vars, task)) {
       registered = { changed: false, failed: false, skipped: true, msg: 'condition false' };
     } else {
-      registered = await runOnce(ctx, h, task, vars, check, diff);
+      registered = await runOnce(ctx, h, task, vars, check, diff, readAhead);
     }
     if (task.register) h.runVars[task.register] = registered;
     if (registered.ansible_facts && !registered.failed) Object.assign(h.runVars, registered.ansible_facts);

@@ -5,6 +5,7 @@ import { ConfigError, formatPosition, type SourcePosition } from '../errors.js';
 import { groupNameProblem } from './names.js';
 import { parsePort } from './host-range.js';
 import type { Group, Host, Inventory, VarOrigin } from './types.js';
+import { setOwn } from '../own-keys.js';
 
 /** `inventory`: set in an inventory file; `file`: set in group_vars/ or host_vars/ (wins over `inventory`). */
 export type VarLayer = 'inventory' | 'file';
@@ -151,8 +152,8 @@ export class InventoryBuilder {
       const origins: Record<string, VarOrigin> = {};
       const apply = (table: Map<string, VarSetting>) => {
         for (const [key, { value, origin }] of table) {
-          vars[key] = value;
-          origins[key] = origin;
+          setOwn(vars, key, value);
+          setOwn(origins, key, origin);
         }
       };
       // Ansible's order: inventory-file group vars, then group_vars/ files, then the host's own.
@@ -170,8 +171,8 @@ export class InventoryBuilder {
       const origins: Record<string, VarOrigin> = {};
       for (const layer of ['inventory', 'file'] as const) {
         for (const [key, { value, origin }] of draft.vars[layer]) {
-          vars[key] = value;
-          origins[key] = origin;
+          setOwn(vars, key, value);
+          setOwn(origins, key, origin);
         }
       }
       let hostList = draft.hosts;

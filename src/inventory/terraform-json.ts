@@ -2,6 +2,7 @@
 // several megabytes nobody edits by hand) and the origins shown by `tsinfra inventory --host` can name
 // file:line:column. JSON.parse gives no positions, and YAML 1.2 is not quite a superset of JSON.
 import { ConfigError, type SourcePosition } from '../errors.js';
+import { setOwn } from '../own-keys.js';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -123,8 +124,7 @@ export function parseJson(text: string, file: string): JsonDocument {
       at.set(key, { value: pos, key: keyOffset });
       const value = readValue();
       // A "__proto__" key is data, not the prototype.
-      if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-      else obj[key] = value;
+      setOwn(obj, key, value);
       skipSpace();
       if (text[pos] === ',') {
         pos++;

@@ -22,6 +22,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { quote } from '../shell/quote.js';
 import { defineAction, outputFields, StringEnum, type RegisteredResult } from './define.js';
 import { AbsPath } from './remote-file.js';
+import { ownValue } from '../own-keys.js';
 
 const ClusterApplyArgs = Type.Object(
   {
@@ -131,7 +132,7 @@ export function commandLine(binary: string, args: readonly string[]): string {
 function missingBinary(a: ClusterApplyArgs): string {
   const name = posix.basename(a.binary);
   const where = a.binary.includes('/') ? `${a.binary} does not exist or is not executable` : `${name} was not found on PATH`;
-  const hint = a.install_hint ?? INSTALL_HINTS[name] ?? `install ${name}, or give its path in binary`;
+  const hint = a.install_hint ?? ownValue(INSTALL_HINTS, name) ?? `install ${name}, or give its path in binary`;
   return `${where}: ${hint}`;
 }
 

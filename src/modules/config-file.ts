@@ -106,12 +106,12 @@ function segments(pointer: string): (string | number)[] {
  */
 function unknownKeyNote(parent: Record<string, unknown>, key: string, at: string): string {
   const moved = parent['x-moved'] as Record<string, unknown> | undefined;
-  if (moved && typeof moved[key] === 'string') return `: ${moved[key] as string}`;
+  if (moved && Object.hasOwn(moved, key) && typeof moved[key] === 'string') return `: ${moved[key] as string}`;
   const props = (parent.properties ?? {}) as Record<string, Record<string, unknown>>;
   const homes: string[] = [];
   for (const [name, sub] of Object.entries(props)) {
     const subProps = (sub?.properties ?? {}) as Record<string, unknown>;
-    if (key in subProps) homes.push(at === '' ? `${name}.${key}` : `${at}.${name}.${key}`);
+    if (Object.hasOwn(subProps, key)) homes.push(at === '' ? `${name}.${key}` : `${at}.${name}.${key}`);
   }
   return homes.length > 0 ? ` (did you mean ${homes.join(' or ')}?)` : '';
 }

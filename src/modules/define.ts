@@ -143,6 +143,11 @@ export interface ActionModuleSpec<S extends TObject> extends CommonSpec<S> {
   checkMode: 'run' | 'skip';
   /** True when run never calls io.exec / io.tryConnect (debug, set_fact, assert, fail): no connection needed. */
   controllerOnly: boolean;
+  /**
+   * The read-only script `run` always execs first, when it has one (firewall and zerotier read the host's state).
+   * Declaring it lets the engine run it ahead with other tasks' probes and hand `run` the result.
+   */
+  probe?(args: Static<S>): Script;
   run(args: Static<S>, io: ActionIO): Promise<RegisteredResult>;
 }
 

@@ -218,6 +218,7 @@ export const firewall = defineAction({
     });
     return out;
   },
+  probe: (a) => firewallProbe(a.chain, managedFamilies(a)),
   async run(a, io): Promise<RegisteredResult> {
     const families = managedFamilies(a);
     const probed = await io.exec(firewallProbe(a.chain, families));

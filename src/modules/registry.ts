@@ -29,6 +29,7 @@ import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
 import { zerotier } from './zerotier.js';
+import { ownValue } from '../own-keys.js';
 
 export const MODULES: readonly AnyModule[] = [
   apt,
@@ -150,7 +151,7 @@ function schemaTypes(s: TSchema | undefined): string[] {
 function coerceScalars(moduleName: string, schema: TObject, args: Record<string, unknown>): ArgProblem[] {
   const problems: ArgProblem[] = [];
   for (const [key, value] of Object.entries(args)) {
-    const prop = schema.properties[key] as TSchema | undefined;
+    const prop = ownValue(schema.properties, key) as TSchema | undefined;
     if (!prop) continue;
     const types = schemaTypes(prop);
     if (typeof value === 'number' && prop['x-octal-mode']) {

@@ -378,6 +378,7 @@ export const zerotier = defineAction({
   // Runs in check mode and reports what it would do: it reads the node's state but neither joins nor authorizes.
   checkMode: 'run',
   controllerOnly: false,
+  probe: () => probeScript(),
   async run(args, io): Promise<RegisteredResult> {
     const networkId = args.network_id.toLowerCase();
     const isCheck = io.vars.ansible_check_mode === true;

@@ -12,6 +12,7 @@ import { IDENTIFIER } from './keywords.js';
 import type { ConditionRef } from './playbook-plan.js';
 import type { Problems } from './validation-errors.js';
 import { isNull, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
@@ -109,7 +110,7 @@ function enumSuggestion(schema: TSchema, value: string): string {
 export function checkTable(site: Site, name: string, node: ParsedNode, table: Record<string, TSchema>): boolean {
   let ok = true;
   for (const e of mapEntries(site.source, node) ?? []) {
-    const schema = table[e.key];
+    const schema = ownValue(table, e.key);
     if (!schema) {
       site.problems.add(
         site.source.positionOfNode(e.keyNode),

@@ -16,6 +16,7 @@ import { parseRoleRef } from './role-ref.js';
 import { expandTaskListNode, type TaskCursor, type TaskScope } from './task-loader.js';
 import { checkKeywords, emptySettings, foldSettings, ownSettings, tagList, type Checked } from './task-settings.js';
 import { deref, isNull, isTemplate, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 /** What an import_playbook passes to the plays it imports. */
 export interface PlaybookImport {
@@ -63,7 +64,7 @@ async function importPlaybook(ctx: LoadContext, source: YamlSource, entries: Map
   const site: Site = { source, problems: ctx.problems, label };
   let ok = true;
   for (const e of entries) {
-    if (e.key in ImportPlaybookKeywords) continue;
+    if (Object.hasOwn(ImportPlaybookKeywords, e.key)) continue;
     ok = false;
     ctx.problems.add(
       source.positionOfNode(e.keyNode),
@@ -93,11 +94,11 @@ async function importPlaybook(ctx: LoadContext, source: YamlSource, entries: Map
   await loadPlaybookFile(ctx, resolved, { chain, vars, tags }, plays);
 }
 
-const TASK_ONLY_KEYS = new Set(Object.keys(HandlerKeywords).filter((k) => !(k in PlayKeywords)));
+const TASK_ONLY_KEYS = new Set(Object.keys(HandlerKeywords).filter((k) => !Object.hasOwn(PlayKeywords, k)));
 
 function reportUnknownPlayKey(ctx: LoadContext, site: Site, e: MapEntry): void {
   const at = site.source.positionOfNode(e.keyNode);
-  const hint = UNSUPPORTED_KEYS[e.key];
+  const hint = ownValue(UNSUPPORTED_KEYS, e.key);
   if (hint !== undefined) {
     ctx.problems.add(at, `${site.label}: ${e.key} is not supported`, hint);
   } else if (TASK_ONLY_KEYS.has(e.key) || moduleForKey(e.key, ctx.moduleNames) !== undefined || (ACTIONS as readonly string[]).includes(e.key)) {
@@ -132,7 +133,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
   const site: Site = { source, problems: ctx.problems, label };
   const known: MapEntry[] = [];
   for (const e of entries) {
-    if (e.key in PlayKeywords) known.push(e);
+    if (Object.hasOwn(PlayKeywords, e.key)) known.push(e);
     else reportUnknownPlayKey(ctx, site, e);
   }
   const checked = checkKeywords(site, known, PlayKeywords);

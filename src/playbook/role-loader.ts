@@ -9,6 +9,7 @@ import { RoleMetaKeywords, Vars } from './keywords.js';
 import { isDirectory, isFile, type LoadContext } from './load-context.js';
 import type { RolePlan } from './playbook-plan.js';
 import { deref, isNull, mapEntries, seqItems, valueOf } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 export interface LoadedRole {
   plan: RolePlan;
@@ -127,7 +128,7 @@ function readMeta(ctx: LoadContext, source: YamlSource, plan: RolePlan): LoadedR
   const site: Site = { source, problems: ctx.problems, label };
   let nodes: (ParsedNode | null)[] = [];
   for (const e of entries) {
-    const schema = (RoleMetaKeywords as Record<string, (typeof RoleMetaKeywords)[keyof typeof RoleMetaKeywords]>)[e.key];
+    const schema = ownValue(RoleMetaKeywords as Record<string, (typeof RoleMetaKeywords)[keyof typeof RoleMetaKeywords]>, e.key);
     if (!schema) {
       ctx.problems.add(
         source.positionOfNode(e.keyNode),

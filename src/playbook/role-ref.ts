@@ -9,6 +9,7 @@ import { RoleRefKeywords, UNSUPPORTED_KEYS } from './keywords.js';
 import type { TaskSettings } from './playbook-plan.js';
 import { checkKeywords, ownSettings } from './task-settings.js';
 import { mapEntries, valueOf } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 export interface RoleRef {
   name: string;
@@ -39,9 +40,9 @@ export function parseRoleRef(site: Site, node: ParsedNode | null, what: string):
   const inner: Site = { ...site, label };
   let ok = true;
   for (const e of entries) {
-    if (e.key in RoleRefKeywords) continue;
+    if (Object.hasOwn(RoleRefKeywords, e.key)) continue;
     ok = false;
-    const hint = UNSUPPORTED_KEYS[e.key];
+    const hint = ownValue(UNSUPPORTED_KEYS, e.key);
     problems.add(
       source.positionOfNode(e.keyNode),
       hint === undefined

@@ -46,6 +46,7 @@ import type {
 import { expandRole } from './role-expansion.js';
 import { checkKeywords, foldSettings, INHERITED_KEYS, ownSettings, type Checked } from './task-settings.js';
 import { deref, isNull, isTemplate, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 /** Where the tasks being read sit: what they inherit and how relative paths resolve. */
 export interface TaskScope {
@@ -183,7 +184,7 @@ async function expandTask(scope: PlayScope, ts: TaskScope, cursor: TaskCursor, i
   const table = tableFor(action.kind, ts.handlers);
   const allowed: MapEntry[] = [];
   for (const e of keywords) {
-    if (e.key in table) allowed.push(e);
+    if (Object.hasOwn(table, e.key)) allowed.push(e);
     else reportMisplaced(site, e, action, ts.handlers);
   }
   const checked = checkKeywords(site, allowed, table);
@@ -229,7 +230,7 @@ function reportUnknownKey(site: Site, e: MapEntry, modules: ReadonlySet<string>)
     site.problems.add(at, `${site.label}: import_playbook belongs at the top level of a playbook, not in a task list`, 'move it out of the tasks, next to the plays');
     return;
   }
-  const hint = UNSUPPORTED_KEYS[e.key];
+  const hint = ownValue(UNSUPPORTED_KEYS, e.key);
   if (hint !== undefined) {
     site.problems.add(at, `${site.label}: ${e.key} is not supported`, hint);
     return;

@@ -6,6 +6,7 @@ import { checkConditions, checkValue, type Site } from './check-value.js';
 import { InheritedKeywords } from './keywords.js';
 import type { ConditionRef, EnvironmentLayer, Flag, TaskSettings } from './playbook-plan.js';
 import { isTemplate, valueOf, type MapEntry } from './yaml-nodes.js';
+import { ownValue } from '../own-keys.js';
 
 /** A keyword whose value passed its check. */
 export interface Checked {
@@ -22,7 +23,7 @@ const LOCALHOST = new Set(['localhost', '127.0.0.1']);
 export function checkKeywords(site: Site, entries: readonly MapEntry[], table: Record<string, TSchema>): Map<string, Checked> {
   const out = new Map<string, Checked>();
   for (const entry of entries) {
-    const schema = table[entry.key];
+    const schema = ownValue(table, entry.key);
     if (!schema) continue;
     if (CONDITION_KEYS.has(entry.key)) {
       const conditions = checkConditions(site, entry.key, entry, schema);

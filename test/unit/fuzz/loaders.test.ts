@@ -16,7 +16,8 @@ import { registryCatalog } from '../../../src/playbook/registry-catalog.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures');
 const RUN_TIMEOUT_MS = 3000;
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+// A fixed seed keeps CI repeatable; FUZZ_SEED=random (or a number) explores further.
+const SEED = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261125);
 
 const work = mkdtempSync(join(tmpdir(), 'tsinfra-fuzz-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -63,13 +64,17 @@ function mutated(text: string): fc.Arbitrary<string> {
   return fc.oneof(lineMutations, byteFlips);
 }
 
+/** Keys a plain object answers from its prototype: user keys must never reach those. */
+const PROTO_KEYS = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+const protoKey = fc.constantFrom(...PROTO_KEYS);
+
 const yamlishChars = fc.constantFrom(...'ab:-_ \n\t[]{},"\'&*!|>#%@`=?0123456789.\\'.split(''));
 const randomText = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: yamlishChars, maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 80 }));
 const randomData = fc.jsonValue({ maxDepth: 4 }).map((v) => stringify(v));
 /** Shapes close to an inventory: groups, hosts, vars, children with random values. */
 const inventoryish = fc
   .dictionary(
-    fc.oneof(fc.constantFrom('all', 'web', 'db', 'ungrouped', 'hosts', 'vars', 'children'), fc.string({ maxLength: 8 })),
+    fc.oneof(fc.constantFrom('all', 'web', 'db', 'ungrouped', 'hosts', 'vars', 'children'), protoKey, fc.string({ maxLength: 8 })),
     fc.record({ hosts: fc.anything({ maxDepth: 2 }), vars: fc.anything({ maxDepth: 2 }), children: fc.anything({ maxDepth: 2 }) }, { requiredKeys: [] }),
     { maxKeys: 3 },
   )
@@ -81,7 +86,11 @@ const playbookish = fc
       {
         hosts: fc.anything({ maxDepth: 1 }),
         vars: fc.anything({ maxDepth: 2 }),
-        tasks: fc.array(fc.dictionary(fc.constantFrom('name', 'debug', 'file', 'copy', 'when', 'loop', 'notify', 'tags', 'become', 'args', 'register', 'block'), fc.anything({ maxDepth: 2 }), { maxKeys: 4 }), { maxLength: 3 }),
+        tasks: fc.array(
+          fc.dictionary(fc.oneof(fc.constantFrom('name', 'debug', 'file', 'copy', 'when', 'loop', 'notify', 'tags', 'become', 'args', 'register', 'block', 'loop_control'), protoKey), fc.anything({ maxDepth: 2 }), { maxKeys: 4 }),
+          { maxLength: 3 },
+        ),
+        toString: fc.anything({ maxDepth: 1 }),
         roles: fc.anything({ maxDepth: 2 }),
         serial: fc.anything({ maxDepth: 1 }),
       },
@@ -142,6 +151,35 @@ test('INI inventory loader: random text and mutated good inventory', async () =>
 test('playbook loader: random text, random data, playbook-shaped data, mutated good playbooks', async () => {
   await check(fc.oneof(randomText, randomData, playbookish), 120, loadPlaybookText);
   await check(fc.oneof(...GOOD_PLAYBOOKS.map(mutated)), 120, loadPlaybookText);
+});
+
+test('keys named like Object.prototype members are plain unknown keys or data, everywhere', async () => {
+  for (const key of PROTO_KEYS) {
+    const q = JSON.stringify(key);
+    const bad = [
+      `- hosts: all\n  ${q}: false\n`,
+      `- hosts: all\n  tasks:\n    - name: t\n      ${q}: 1\n`,
+      `- hosts: all\n  tasks:\n    - debug: { msg: hi }\n      loop: [1]\n      loop_control: { ${q}: x }\n`,
+      `- hosts: all\n  tasks:\n    - file: { path: /tmp/x, ${q}: 1 }\n`,
+      `- hosts: all\n  roles:\n    - { role: base, ${q}: 1 }\n`,
+    ];
+    for (const text of bad) await assert.rejects(loadPlaybookText(text), TsinfraError, text);
+    const text = `all:\n  hosts:\n    h1:\n      ${q}: data\n`;
+    if (key === '__proto__') {
+      await assert.rejects(loadYamlInventory(text), /variable name "__proto__" is not allowed/);
+      continue;
+    }
+    const inventory = await loadYamlInventory(text);
+    const vars = inventory.hosts.get('h1')!.vars;
+    assert.equal(Object.getPrototypeOf(vars), Object.prototype, `${key} did not replace the prototype`);
+    assert.ok(Object.hasOwn(vars, key) && vars[key] === 'data', `${key} is kept as a variable`);
+  }
+});
+
+test('a merge key (<<) on a scalar is an invalid-YAML error at that key', async () => {
+  const text = 'all:\n  children:\n    web:\n      <<: true\n';
+  await assert.rejects(loadYamlInventory(text), /:4:7: invalid YAML: a merge key \(<<\) must be followed by a mapping/);
+  await assert.rejects(loadPlaybookText('- hosts: all\n  vars:\n    <<: 3\n'), /:3:5: invalid YAML: a merge key/);
 });
 
 test('known crashers stay fixed: an alias without its anchor, and an alias bomb', async () => {

@@ -1,0 +1,49 @@
+// Several read-only probe scripts in one remote exec, so a no-change run costs one round trip for a run of tasks
+// instead of one each. Each script runs exactly as alone: `/bin/sh -s` with its text on stdin (a quoted here-doc,
+// so nothing in it is expanded), and its stdout, stderr and exit code come back between random markers.
+import { randomBytes } from 'node:crypto';
+import type { ExecResult } from '../modules/define.js';
+
+export interface ProbeBatch {
+  /** The combined script, for `/bin/sh -s`. */
+  text: string;
+  /** Splits the combined output back into one result per script, in order. */
+  split(result: ExecResult): ExecResult[];
+}
+
+export function composeProbes(texts: readonly string[]): ProbeBatch {
+  // Random per batch: no script or output can contain it by chance, nor forge another script's result.
+  const marker = `TSINFRA-PROBE-${randomBytes(12).toString('hex')}`;
+  const parts = texts.map((text, i) => {
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    return [
+      `/bin/sh -s <<'${marker}-EOF'`,
+      `${body}${marker}-EOF`,
+      `printf '\\n${marker}:${i}:%s\\n' "$?"`,
+      `printf '\\n${marker}:${i}\\n' >&2`,
+    ].join('\n');
+  });
+  return { text: `${parts.join('\n')}\n`, split: (r) => splitOutput(r, marker, texts.length) };
+}
+
+function splitOutput(r: ExecResult, marker: string, count: number): ExecResult[] {
+  const results: ExecResult[] = [];
+  let out = 0;
+  let err = 0;
+  for (let i = 0; i < count; i++) {
+    const outEnd = new RegExp(`\\n${marker}:${i}:(\\d+)\\n`).exec(r.stdout.slice(out));
+    const errTag = `\n${marker}:${i}\n`;
+    const errEnd = r.stderr.indexOf(errTag, err);
+    // A batch cut short (killed, timed out) yields only the results it finished.
+    if (!outEnd || errEnd < 0) break;
+    results.push({
+      stdout: r.stdout.slice(out, out + outEnd.index),
+      stderr: r.stderr.slice(err, errEnd),
+      code: Number(outEnd[1]),
+      signal: null,
+    });
+    out += outEnd.index + outEnd[0].length;
+    err = errEnd + errTag.length;
+  }
+  return results;
+}
