@@ -1,13 +1,13 @@
-// SIGINT/SIGTERM: the first closes connections cleanly and exits 99; a second exits at once.
+// SIGINT/SIGTERM: the first runs the cleanup (stop, close connections, report) and exits 99; a second exits at once.
 import { ExitCode } from './exit-codes.js';
 
-export function onInterrupt(cleanup: () => Promise<void>): () => void {
+export function onInterrupt(cleanup: (signal: NodeJS.Signals) => Promise<void>): () => void {
   let interrupted = false;
   const handler = (signal: NodeJS.Signals) => {
     if (interrupted) process.exit(ExitCode.interrupted);
     interrupted = true;
     process.stderr.write(`\ntsinfra: ${signal}: closing connections (again to quit at once)\n`);
-    void cleanup().finally(() => process.exit(ExitCode.interrupted));
+    void cleanup(signal).finally(() => process.exit(ExitCode.interrupted));
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

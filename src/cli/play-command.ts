@@ -13,7 +13,7 @@ import { parseYaml } from '../config/yaml-source.js';
 import { createPlayReporter } from '../report/play-reporter.js';
 import { ConnectionPool } from '../transport/connection-pool.js';
 import type { CommandContext } from './command-context.js';
-import { exitCodeForRun } from './exit-codes.js';
+import { ExitCode, exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { onInterrupt } from './interrupt.js';
 
@@ -95,7 +95,15 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
   }
   const reporter = createPlayReporter({ json: !!o.json, diff: !!o.diff, verbose: o.verbose, out: process.stdout });
   const pool = new ConnectionPool();
-  const stop = onInterrupt(() => pool.closeAll());
+  // The first SIGINT/SIGTERM: no task starts after it, closed connections cut the commands running, and the run
+  // ends with the recap of what finished, then exit 99 (onInterrupt waits for `reported`).
+  const interruption = new AbortController();
+  let markReported!: () => void;
+  const reported = new Promise<void>((resolve) => (markReported = resolve));
+  const stop = onInterrupt(async (signal) => {
+    interruption.abort(signal);
+    await Promise.all([pool.closeAll(), reported]);
+  });
   const started = Date.now();
   let roundTrips = 0;
   try {
@@ -115,13 +123,18 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
       commandTimeoutMs,
       onExec: () => roundTrips++,
       loadOptions,
+      signal: interruption.signal,
     });
     const retryFile = writeRetryFile(playbookPath, [...summary.failed, ...summary.unreachable]);
-    reporter.onEvent({ type: 'recap', hosts: Object.fromEntries([...summary.hosts].map(([n, h]) => [n, h.counts])), durationMs: Date.now() - started, retryFile, roundTrips });
-    ctx.setExitCode(exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
+    const interrupted = interruption.signal.aborted ? String(interruption.signal.reason) : undefined;
+    const hosts = Object.fromEntries([...summary.hosts].map(([n, h]) => [n, h.counts]));
+    reporter.onEvent({ type: 'recap', hosts, durationMs: Date.now() - started, retryFile, roundTrips, ...(interrupted ? { interrupted } : {}) });
+    ctx.setExitCode(interrupted ? ExitCode.interrupted : exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
   } finally {
     reporter.close?.();
-    stop();
+    // Interrupted, the handler stays until its exit: a second signal still quits at once.
+    if (!interruption.signal.aborted) stop();
+    markReported();
     await pool.closeAll();
   }
 }

@@ -53,7 +53,16 @@ export type RunEvent =
   | { type: 'task_start'; task: TaskRef; hosts: string[] }
   | { type: 'host_result'; task: TaskRef; result: HostTaskResult }
   | { type: 'play_end'; play: string }
-  | { type: 'recap'; hosts: Record<string, RecapCounts>; durationMs: number; retryFile?: string; /** Remote commands run (SSH round trips), all hosts. */ roundTrips?: number };
+  | {
+      type: 'recap';
+      hosts: Record<string, RecapCounts>;
+      durationMs: number;
+      retryFile?: string;
+      /** Remote commands run (SSH round trips), all hosts. */
+      roundTrips?: number;
+      /** The signal that interrupted the run (SIGINT, SIGTERM): the counts are what finished before it. */
+      interrupted?: string;
+    };
 
 export interface Reporter {
   onEvent(event: RunEvent): void;

@@ -8,7 +8,7 @@ import { evaluateExpressionText } from '../expr/condition.js';
 import { isValidEnvName, quote } from '../shell/quote.js';
 import type { Script } from '../shell/script.js';
 import { renderString } from '../template/render.js';
-import type { Connection } from '../transport/transport.js';
+import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { HostState } from './host-state.js';
 import { composeProbes } from './probe-batch.js';
@@ -35,6 +35,8 @@ export interface Invocation {
   onExec?: () => void;
   /** Probe results read ahead for this host (absent for delegated tasks: they run elsewhere). */
   probes?: ProbeCache;
+  /** A read-only check (isReadOnlyCheck): its execs are probes. */
+  readOnly?: boolean;
   /** The probe scripts of the tasks that follow, for a become user, at most `max`. */
   readAhead?: (becomeUser: string | undefined, max: number) => Promise<string[]>;
 }
@@ -63,15 +65,15 @@ async function execScript(inv: Invocation, script: Script, kind: 'probe' | 'appl
   const ahead = probes && inv.readAhead ? [...new Set(await inv.readAhead(user, probes.readAhead))].filter((t) => t !== text) : [];
   inv.onExec?.();
   if (ahead.length === 0) {
-    const alone = await conn.exec('/bin/sh -s', { ...options, stdin: text });
+    const alone = await runScript(conn, text, options);
     probes?.keep(probeKey(user, text), alone, false);
     return alone;
   }
   const batch = composeProbes([text, ...ahead]);
-  const [own, ...others] = batch.split(await conn.exec('/bin/sh -s', { ...options, stdin: batch.text }));
+  const [own, ...others] = batch.split(await runScript(conn, batch.text, options));
   ahead.forEach((t, i) => others[i] && probes!.keep(probeKey(user, t), others[i]));
   // The batch failed before the first probe finished: run it alone, as without reading ahead.
-  return own ?? conn.exec('/bin/sh -s', { ...options, stdin: text });
+  return own ?? runScript(conn, text, options);
 }
 
 async function findFile(name: string, dirs: string[]): Promise<string> {
@@ -100,7 +102,7 @@ export function controllerIO(inv: Pick<Invocation, 'searchDirs' | 'vars' | 'task
 
 function actionIO(inv: Invocation): ActionIO {
   return {
-    exec: (script, options) => execScript(inv, script, 'action', options?.timeoutMs),
+    exec: (script, options) => execScript(inv, script, inv.readOnly ? 'probe' : 'action', options?.timeoutMs),
     vars: inv.vars,
     evaluate: (expression) => evaluateExpressionText(expression, inv.vars, { file: inv.taskLabel, task: inv.taskLabel }),
     tryConnect: async (timeoutMs) => {

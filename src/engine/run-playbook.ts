@@ -13,7 +13,7 @@ import { readYamlFile } from '../config/yaml-source.js';
 import { renderString, renderValue } from '../template/render.js';
 import { evaluateCondition } from '../expr/condition.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
-import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import { runScript, type BecomeOptions, type ConnectTarget } from '../transport/transport.js';
 import type { Host } from '../inventory/types.js';
 import type { HostTaskResult, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
@@ -39,6 +39,11 @@ export interface RunPlaybookOptions {
   onExec?: () => void;
   /** How the playbook was loaded: dynamic includes with templated paths load the same way at run time. */
   loadOptions?: LoadPlaybookOptions;
+  /**
+   * Aborted on SIGINT/SIGTERM: no task starts after it and the run returns at once. Results that end after it are
+   * not counted: the interrupt cut them (closed connections), so they say nothing about the host.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunSummary {
@@ -114,6 +119,10 @@ class PlayRun {
     return this.scope.play;
   }
 
+  private get isInterrupted(): boolean {
+    return this.o.signal?.aborted === true;
+  }
+
   private emitResult(task: TaskRef, results: HostTaskResult[]): void {
     for (const result of results) {
       this.o.reporter.onEvent({ type: 'host_result', task, result });
@@ -137,12 +146,13 @@ class PlayRun {
     await Promise.all(
       hosts.map((h) =>
         this.limit(async () => {
+          if (this.isInterrupted) return;
           const started = Date.now();
           let result: HostTaskResult;
           try {
             const conn = await this.o.pool.get(h.target);
             this.o.onExec?.();
-            const r = await conn.exec('/bin/sh -s', { stdin: script.text, timeoutMs: this.o.commandTimeoutMs });
+            const r = await runScript(conn, script.text, { timeoutMs: this.o.commandTimeoutMs });
             if (r.code !== 0) throw new TsinfraError('TSI_COMMAND', `gathering facts failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
             h.facts = parseFacts(r.stdout);
             result = { host: h.name, status: 'ok', changes: [], durationMs: Date.now() - started };
@@ -150,6 +160,7 @@ class PlayRun {
             const status = err instanceof ConnectError ? 'unreachable' : 'failed';
             result = { host: h.name, status, changes: [], message: err instanceof TsinfraError ? err.describe() : String(err), durationMs: Date.now() - started };
           }
+          if (this.isInterrupted) return;
           this.settle(h, result);
           this.emitResult(task, [result]);
         }),
@@ -175,12 +186,13 @@ class PlayRun {
   async runTask(task: ModuleTask, hosts: HostState[], isHandler = false, following: readonly TaskNode[] = []): Promise<void> {
     const ref = taskRef(task, isHandler);
     const targets = hosts.filter((h) => h.isActive);
-    if (targets.length === 0) return;
+    if (targets.length === 0 || this.isInterrupted) return;
     this.o.reporter.onEvent({ type: 'task_start', task: ref, hosts: targets.map((h) => h.name) });
     const first = targets[0]!;
     const runOnce = typeof task.runOnce === 'string' ? flag(task.runOnce, taskVars(this.scope, first, task), task) : task.runOnce;
     if (runOnce) {
       const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task, this.readAhead(first, task, following)));
+      if (this.isInterrupted) return;
       this.settle(first, outcome.final);
       this.emitResult(ref, outcome.results);
       // run_once: every host of the batch sees the result (register and facts), as in Ansible.
@@ -189,7 +201,9 @@ class PlayRun {
       await Promise.all(
         targets.map((h) =>
           this.limit(async () => {
+            if (this.isInterrupted) return;
             const outcome = await runTaskOnHost(this.ctx, h, task, this.readAhead(h, task, following));
+            if (this.isInterrupted) return;
             this.settle(h, outcome.final);
             this.emitResult(ref, outcome.results);
           }),
@@ -228,7 +242,7 @@ class PlayRun {
   /** Runs the nodes in order; `after` is what runs once they are done, for reading ahead. */
   async runNodes(nodes: readonly TaskNode[], hosts: HostState[], after: readonly TaskNode[] = []): Promise<void> {
     for (const [i, node] of nodes.entries()) {
-      if (this.aborted || !hosts.some((h) => h.isActive)) return;
+      if (this.aborted || this.isInterrupted || !hosts.some((h) => h.isActive)) return;
       const following = [...nodes.slice(i + 1), ...after];
       switch (node.kind) {
         case 'task':
@@ -362,24 +376,44 @@ async function playVars(play: PlayPlan, extraVars: Record<string, unknown>): Pro
 export async function runPlaybook(plan: PlaybookPlan, o: RunPlaybookOptions): Promise<RunSummary> {
   const all = new Map<string, HostState>();
   for (const host of o.inventory.hosts.values()) all.set(host.name, new HostState(host, o.targetOf(host), o.becomeOf(host)));
-  const groups = groupsOf(o.inventory);
-  for (const play of plan.plays) {
-    const pvars = await playVars(play, o.extraVars);
-    const pattern = play.hosts.includes('{{') ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
-    const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
-    const playHosts = selected.filter((h) => h.isActive);
-    o.reporter.onEvent({ type: 'play_start', play: play.label, hosts: playHosts.map((h) => h.name) });
-    const scope: PlayScope = { plan, play, playVars: pvars, extraVars: o.extraVars, allHosts: all, groups, playHosts: playHosts.map((h) => h.name), check: o.check, diff: o.diff };
-    for (const batch of batches(playHosts, play.serial, { ...pvars, ...o.extraVars })) {
-      const run = new PlayRun(o, scope, batch);
-      await run.run();
-    }
-    o.reporter.onEvent({ type: 'play_end', play: play.label });
-  }
-  const states = [...all.values()].filter((h) => h.counts.ok + h.counts.failed + h.counts.unreachable + h.counts.skipped + h.counts.ignored > 0);
+  const involved = new Set<string>();
+  // Interrupted, the run returns at once with what finished: what is still in flight (a connect to a dead host, a
+  // local command) is left behind, and its results are not counted.
+  await Promise.race([runPlays(plan, o, all, involved), whenAborted(o.signal)]);
+  const isInterrupted = o.signal?.aborted === true;
+  // An interrupted run also lists the hosts it had started on, even where nothing finished.
+  const states = [...all.values()].filter((h) => h.counts.ok + h.counts.failed + h.counts.unreachable + h.counts.skipped + h.counts.ignored > 0 || (isInterrupted && involved.has(h.name)));
   return {
     hosts: new Map(states.map((h) => [h.name, h])),
     failed: states.filter((h) => h.isFailed).map((h) => h.name),
     unreachable: states.filter((h) => h.isUnreachable).map((h) => h.name),
   };
+}
+
+async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<string, HostState>, involved: Set<string>): Promise<void> {
+  const groups = groupsOf(o.inventory);
+  for (const play of plan.plays) {
+    if (o.signal?.aborted) return;
+    const pvars = await playVars(play, o.extraVars);
+    const pattern = play.hosts.includes('{{') ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
+    const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
+    const playHosts = selected.filter((h) => h.isActive);
+    for (const h of playHosts) involved.add(h.name);
+    o.reporter.onEvent({ type: 'play_start', play: play.label, hosts: playHosts.map((h) => h.name) });
+    const scope: PlayScope = { plan, play, playVars: pvars, extraVars: o.extraVars, allHosts: all, groups, playHosts: playHosts.map((h) => h.name), check: o.check, diff: o.diff };
+    for (const batch of batches(playHosts, play.serial, { ...pvars, ...o.extraVars })) {
+      if (o.signal?.aborted) return;
+      const run = new PlayRun(o, scope, batch);
+      await run.run();
+    }
+    o.reporter.onEvent({ type: 'play_end', play: play.label });
+  }
+}
+
+/** Settles when the signal aborts; never without one. */
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 }

@@ -5,7 +5,7 @@
 import type { ExecResult } from '../modules/define.js';
 
 /** How many probes a batch may read ahead: grows while they are used, shrinks when a change wastes them. */
-const WINDOW = { initial: 8, min: 1, max: 32 };
+const WINDOW = { initial: 16, min: 1, max: 32 };
 
 export class ProbeCache {
   private readonly results = new Map<string, ExecResult>();

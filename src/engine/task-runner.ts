@@ -29,6 +29,16 @@ export function holds(conds: ConditionRef[] | undefined, vars: Record<string, un
   return (conds ?? []).every((c) => evaluateCondition(c.expr, vars, site(task, c.at)));
 }
 
+/**
+ * A command its author declared read-only, in Ansible's idiom: it never reports a change (`changed_when: false`)
+ * and runs even in check mode (`check_mode: false`). tsinfra takes that at its word: such a check may be run ahead
+ * with other probes, and running it does not make what was read ahead stale.
+ */
+export function isReadOnlyCheck(task: ModuleTask): boolean {
+  const never = task.changedWhen?.length === 1 && [false, 'false'].includes(task.changedWhen[0]!.expr);
+  return never && (task.checkMode === false || task.checkMode === 'false');
+}
+
 /** A task keyword that is true/false or a template rendering to a condition (`become: "{{ use_sudo }}"`). */
 export function flag(v: boolean | string | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean | undefined {
   if (v === undefined || typeof v === 'boolean') return v;
@@ -112,6 +122,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       verbosity: ctx.verbosity,
       onExec: ctx.onExec,
       probes: local ? undefined : h.probes,
+      readOnly: isReadOnlyCheck(task),
       readAhead: local ? undefined : readAhead,
     });
     result = applyResultConditions(task, vars, result);

@@ -153,10 +153,18 @@ export function sharedRunOptions(a: {
   return { creates: a.creates, removes: a.removes, chdir: a.chdir, stdin: a.stdin, stdinAddNewline: a.stdin_add_newline, strip: a.strip_empty_ends };
 }
 
+// Random, and the same for the whole run: a command's script is then the same text each time it is worked out,
+// so a read-only check can be run ahead (read-ahead matches scripts by their text).
+const SKIP_MARKER = `__tsinfra_skipped_${randomBytes(8).toString('hex')}__`;
+
+/** The one script command and shell exec. */
+export function commandScript(program: Script, o: RunOptions): Script {
+  return runScript(program, o, SKIP_MARKER);
+}
+
 export async function runCommand(io: ActionIO, program: Script, o: RunOptions & { strip: boolean; cmd: unknown }): Promise<RegisteredResult> {
-  const marker = `__tsinfra_skipped_${randomBytes(8).toString('hex')}__`;
-  const r = await io.exec(runScript(program, o, marker));
-  if (r.code === 0 && r.stdout === `${marker}\n`) {
+  const r = await io.exec(commandScript(program, o));
+  if (r.code === 0 && r.stdout === `${SKIP_MARKER}\n`) {
     const why = o.creates !== undefined ? `${o.creates} exists` : `${o.removes} does not exist`;
     return { changed: false, failed: false, skipped: false, rc: 0, stdout: `skipped, since ${why}`, stderr: '', stdout_lines: [`skipped, since ${why}`], stderr_lines: [], cmd: o.cmd, msg: `Did not run command since ${why}` };
   }
@@ -188,6 +196,7 @@ export const command = defineAction({
     }
     return [];
   },
+  script: (a) => commandScript(sh`${a.argv ?? splitWords(a.cmd!)}`, sharedRunOptions(a)),
   async run(a, io) {
     const words = a.argv ?? splitWords(a.cmd!);
     return runCommand(io, sh`${words}`, { ...sharedRunOptions(a), cmd: a.argv ?? a.cmd });

@@ -148,6 +148,11 @@ export interface ActionModuleSpec<S extends TObject> extends CommonSpec<S> {
    * Declaring it lets the engine run it ahead with other tasks' probes and hand `run` the result.
    */
   probe?(args: Static<S>): Script;
+  /**
+   * command, shell, raw: the one script `run` execs. The engine runs it ahead, and lets it leave what was read
+   * ahead standing, only for a task its author declared read-only (`changed_when: false` and `check_mode: false`).
+   */
+  script?(args: Static<S>): Script;
   run(args: Static<S>, io: ActionIO): Promise<RegisteredResult>;
 }
 

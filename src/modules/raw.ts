@@ -19,6 +19,7 @@ export const rawModule = defineAction({
   normalize: (input) => (typeof input === 'string' ? { cmd: input } : input),
   checkMode: 'skip',
   controllerOnly: false,
+  script: (a) => raw(a.cmd),
   async run(a, io) {
     return commandResult(await io.exec(raw(a.cmd)), a.cmd, false);
   },

@@ -116,14 +116,56 @@ const SYSV_RUN = raw(
   'tsi_service() { if command -v service >/dev/null 2>&1; then service "$1" "$2"; else "/etc/init.d/$1" "$2"; fi; }',
 );
 
+/** Seconds `status` gets to report running: after the start/restart/reload, then after each of two more starts. */
+export const SYSV_SETTLE_SECONDS = [4, 3, 3];
+
+/**
+ * SysV start/restart/reload, then make sure the service runs. Init scripts race: a restart's new daemon can die at
+ * startup while the old one is still exiting, and start returns before the daemon is up (under load, 72 of 200
+ * hosts were left with sshguard stopped). So poll `status` (about 10 s in all) and start again while it stays
+ * stopped; "running" must still hold a second later, since a daemon that dies at startup runs for a moment.
+ * A failed start/restart only fails the task when the service never comes up. (systemctl waits by itself.)
+ */
+const SYSV_ENSURE_RUNNING = raw(
+  [
+    'tsi_running() { tsi_service "$1" status >/dev/null 2>&1 </dev/null; }',
+    'tsi_wait_running() {', // NAME SECONDS; counts 0.2 s ticks
+    '  tsi_i=0',
+    '  while [ "$tsi_i" -lt "$(($2 * 5))" ]; do',
+    '    if tsi_running "$1"; then sleep 1; if tsi_running "$1"; then return 0; fi; tsi_i=$((tsi_i + 5)); fi',
+    '    sleep 0.2; tsi_i=$((tsi_i + 1))',
+    '  done',
+    '  return 1',
+    '}',
+    'tsi_service_running() {', // NAME OP
+    '  tsi_rc=0; tsi_service "$1" "$2" </dev/null || tsi_rc=$?',
+    '  tsi_starts=0',
+    `  for tsi_wait in ${SYSV_SETTLE_SECONDS.join(' ')}; do`,
+    '    if [ "$tsi_starts" -gt 0 ]; then echo "tsinfra: $1 is not running after $2, starting it again" >&2; tsi_service "$1" start </dev/null || tsi_rc=$?; fi',
+    '    if tsi_wait_running "$1" "$tsi_wait"; then return 0; fi',
+    '    tsi_starts=$((tsi_starts + 1))',
+    '  done',
+    // Last, and short: the task's message shows the end of stderr.
+    `  tsi_status=$(tsi_service "$1" status 2>&1 </dev/null | tail -n 3 | tr '\\n' ' ' | cut -c 1-100 || true)`,
+    `  echo "tsinfra: $1 is not running after $2 (exit $tsi_rc) and $((tsi_starts - 1)) more starts in ${SYSV_SETTLE_SECONDS.reduce((x, y) => x + y)} s; service $1 status: \${tsi_status:-(no output)}" >&2`,
+    '  exit 1',
+    '}',
+  ].join('\n'),
+);
+
+/** The ops after which the service must be running. */
+const RUNS = new Set<ServiceChange['op']>(['start', 'restart', 'reload']);
+
 function apply(_a: ServiceArgs, changes: readonly ServiceChange[]): Script {
   const parts: Script[] = [];
   if (changes.some((c) => c.op !== 'daemon_reload' && c.init === 'sysv')) parts.push(SYSV_RUN);
+  if (changes.some((c) => c.op !== 'daemon_reload' && c.init === 'sysv' && RUNS.has(c.op))) parts.push(SYSV_ENSURE_RUNNING);
   for (const c of changes) {
     if (c.op === 'daemon_reload') parts.push(raw('systemctl daemon-reload'));
     else if (c.init === 'systemd') parts.push(sh`systemctl ${c.op} -- ${c.name} </dev/null`);
     else if (c.op === 'enable') parts.push(sh`update-rc.d ${c.name} defaults </dev/null`, sh`update-rc.d ${c.name} enable </dev/null`);
     else if (c.op === 'disable') parts.push(sh`update-rc.d ${c.name} disable </dev/null`);
+    else if (RUNS.has(c.op)) parts.push(sh`tsi_service_running ${c.name} ${c.op}`);
     else parts.push(sh`tsi_service ${c.name} ${c.op} </dev/null`);
   }
   return stateScript(parts);

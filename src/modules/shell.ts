@@ -1,9 +1,9 @@
 // shell: a command line run by /bin/sh -c (pipes, redirections, variables), or by `executable`.
 import { Type, type Static } from '@sinclair/typebox';
-import { sh } from '../shell/script.js';
+import { sh, type Script } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
 import { defineAction } from './define.js';
-import { normalizeFreeForm, runCommand, sharedRunOptions } from './command.js';
+import { commandScript, normalizeFreeForm, runCommand, sharedRunOptions } from './command.js';
 
 const ShellArgs = Type.Object(
   {
@@ -27,12 +27,20 @@ export const shell = defineAction({
   normalize: normalizeFreeForm,
   checkMode: 'skip',
   controllerOnly: false,
+  script: (a) => commandScript(shellProgram(a), { ...sharedRunOptions(a), prelude: shellPrelude(a) }),
   async run(a, io) {
-    // A child shell: the user's line runs without our script's set -eu and exits with its own status. The line
-    // reaches it through the environment, decoded by printf (a builtin), never through argv: `ps` on the host
-    // shows `/bin/sh -c 'eval …'`, not the line, which may hold a secret (a no_log task's password, say).
-    const encoded = secret(Buffer.from(a.cmd).toString('base64'));
-    const prelude = sh`__tsinfra_cmd="$(printf '%s' ${encoded} | base64 -d)" && export __tsinfra_cmd`;
-    return runCommand(io, sh`${a.executable} -c ${'c=$__tsinfra_cmd; unset __tsinfra_cmd; eval "$c"'}`, { ...sharedRunOptions(a), prelude, cmd: a.cmd });
+    return runCommand(io, shellProgram(a), { ...sharedRunOptions(a), prelude: shellPrelude(a), cmd: a.cmd });
   },
 });
+
+// A child shell: the user's line runs without our script's set -eu and exits with its own status. The line
+// reaches it through the environment, decoded by printf (a builtin), never through argv: `ps` on the host
+// shows `/bin/sh -c 'eval …'`, not the line, which may hold a secret (a no_log task's password, say).
+function shellPrelude(a: ShellArgs): Script {
+  const encoded = secret(Buffer.from(a.cmd).toString('base64'));
+  return sh`__tsinfra_cmd="$(printf '%s' ${encoded} | base64 -d)" && export __tsinfra_cmd`;
+}
+
+function shellProgram(a: ShellArgs): Script {
+  return sh`${a.executable} -c ${'c=$__tsinfra_cmd; unset __tsinfra_cmd; eval "$c"'}`;
+}

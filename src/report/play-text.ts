@@ -205,7 +205,9 @@ export class PlayTextReporter implements Reporter {
       });
       return `${this.paint(hostColor, host)}${' '.repeat(hostWidth - host.length)} : ${cells.join(' ')}`;
     });
-    let text = this.banner('PLAY RECAP') + rows.map((r) => `${r}\n`).join('') + `\nfinished in ${formatDuration(event.durationMs)}${event.roundTrips === undefined ? '' : `, ${event.roundTrips} remote commands`}\n`;
+    const ended = event.interrupted ? `interrupted by ${event.interrupted} after` : 'finished in';
+    let text = this.banner('PLAY RECAP') + rows.map((r) => `${r}\n`).join('') + `\n${ended} ${formatDuration(event.durationMs)}${event.roundTrips === undefined ? '' : `, ${event.roundTrips} remote commands`}\n`;
+    if (event.interrupted) text += 'the tasks still running then were cut and are not counted above; no task started after it\n';
     if (event.retryFile) text += `failed hosts written to ${event.retryFile} (re-run with --limit @${event.retryFile})\n`;
     return text;
   }

@@ -1,6 +1,7 @@
 // One connection per host for the whole run, opened on first use and shared by every task after it.
 // A failed connect is retried (target.connectRetries times, exponential backoff) — only the connect: once a
 // connection exists, a command that may have run is never re-run; a connection lost mid-command is unreachable.
+// A connection found closed when a command asks for it (lost while idle) is replaced: that command has not started.
 import { ConnectError } from '../errors.js';
 import { log } from '../log.js';
 import type { Connection, ConnectTarget } from './transport.js';
@@ -26,6 +27,8 @@ export class ConnectionPool {
   private readonly open = new Map<string, Promise<Connection>>();
   /** Connects that have completed (either way). */
   private readonly settled = new WeakSet<Promise<Connection>>();
+  /** The connection each successful connect gave. */
+  private readonly connected = new WeakMap<Promise<Connection>, Connection>();
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   /** After closeAll: retries stop (the run is ending). */
@@ -41,12 +44,24 @@ export class ConnectionPool {
 
   get(target: ConnectTarget): Promise<Connection> {
     let c = this.open.get(target.name);
+    const idle = c && this.connected.get(c);
+    if (idle?.isOpen === false) {
+      // Closed between commands (sshd restarted, our session killed, a NAT that forgot it). The caller's command has
+      // not started, so a new connection runs it once; a command that was running on the old one failed on its own.
+      log().info({ host: target.name }, 'connection closed while idle, reconnecting');
+      idle.close().catch(() => undefined);
+      this.open.delete(target.name);
+      c = undefined;
+    }
     if (!c) {
       c = this.connectWithRetries(target);
       this.open.set(target.name, c);
       const mine = c;
       c.then(
-        () => void this.settled.add(mine),
+        (conn) => {
+          this.settled.add(mine);
+          this.connected.set(mine, conn);
+        },
         () => {
           this.settled.add(mine);
           // A failed connect is not cached: a later get reconnects.

@@ -28,11 +28,28 @@ export interface ExecResult {
   signal: string | null;
 }
 
+export interface ScriptOptions {
+  become?: BecomeOptions;
+  timeoutMs?: number;
+}
+
 export interface Connection {
   readonly host: string;
+  /**
+   * False once the connection is known closed (the server hung up, the socket failed), even while idle: the pool
+   * then opens a new one for the next command. Left out, a connection is taken to be open.
+   */
+  readonly isOpen?: boolean;
   /** Runs one command line on the host (through `sh -c` by sshd). */
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a shell script exactly as `/bin/sh -s` with it on stdin would; a connection may do it more cheaply. */
+  runScript?(script: string, options?: ScriptOptions): Promise<ExecResult>;
   close(): Promise<void>;
+}
+
+/** `conn.runScript`, or the plain exec it stands for. */
+export function runScript(conn: Connection, script: string, options: ScriptOptions = {}): Promise<ExecResult> {
+  return conn.runScript ? conn.runScript(script, options) : conn.exec('/bin/sh -s', { stdin: script, ...options });
 }
 
 /** Everything needed to open a connection, resolved from inventory vars, ~/.ssh/config and CLI flags. */

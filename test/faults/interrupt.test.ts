@@ -1,10 +1,12 @@
 // Fault: SIGINT / SIGTERM during a play. Exit 99, connections closed, no remote temp file left, a file being
-// written by `copy` holds the old or the new content (never a part), and a second SIGINT exits at once.
+// written by `copy` holds the old or the new content (never a part), a second SIGINT exits at once, and the run
+// ends with the recap of what finished (text or --json), marked interrupted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostExec, ok, startLab } from '../support/lab.js';
-import { faultWork, fileOn, isProcessAlive, labInventory, settleRemoteScripts, sleep, startTsinfra, tempFiles, waitOnHost, waitWhileRunning } from '../support/faults.js';
+import { jsonLines } from '../support/cli.js';
+import { faultWork, fileOn, isProcessAlive, labInventory, recapOf, settleRemoteScripts, sleep, startTsinfra, tempFiles, waitOnHost, waitWhileRunning } from '../support/faults.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 3 });
 const names = lab.hosts.map((h) => h.name);
@@ -26,6 +28,20 @@ const playbook = work.file(
       copy: { dest: /var/tmp/fault-after, content: "after\\n" }
 `,
 );
+// The same with a quick task first: the recap must count it, and not count the slow step the signal cut.
+const recapBook = work.file(
+  'interrupt-recap.yaml',
+  `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: before the slow step
+      command: /bin/true
+    - name: slow step
+      shell: sleep 3
+    - name: after the slow step
+      copy: { dest: /var/tmp/fault-after, content: "after\\n" }
+`,
+);
 const copyBook = work.file(
   'interrupt-copy.yaml',
   `- hosts: all
@@ -37,9 +53,9 @@ const copyBook = work.file(
 );
 
 /** Starts the slow playbook once no earlier run's `sleep` is left, and waits until the given hosts are inside it. */
-async function startSlowPlay(args: string[], inside = names) {
+async function startSlowPlay(args: string[], inside = names, book = playbook) {
   await Promise.all(names.map((h) => waitOnHost(lab, h, '! pgrep -x sleep >/dev/null')));
-  const run = startTsinfra(work, ['play', playbook, '-i', inventory, '--json', ...args]);
+  const run = startTsinfra(work, ['play', book, '-i', inventory, ...args]);
   await waitWhileRunning(lab, run, inside, 'pgrep -x sleep >/dev/null');
   return run;
 }
@@ -60,9 +76,11 @@ async function assertClean(label: string): Promise<void> {
   }
 }
 
+// SIGINT with the text output, SIGTERM with --json.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${signal} during a task: exit 99 at once, connections closed, nothing after it runs`, async () => {
-    const run = await startSlowPlay([]);
+  test(`${signal} during a task: exit 99 at once, connections closed, nothing after it runs, the recap of what finished`, async () => {
+    const isJson = signal === 'SIGTERM';
+    const run = await startSlowPlay(isJson ? ['--json'] : [], names, recapBook);
     const sentAt = Date.now();
     run.child.kill(signal);
     const r = await run.done;
@@ -72,6 +90,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.equal(isProcessAlive(run.child.pid), false, 'the tsinfra process is gone');
     await assertClean(signal);
     for (const h of names) assert.equal(await fileOn(lab, h, '/var/tmp/fault-after'), undefined, `${h}: no task after the interrupt`);
+    // The recap: the quick task counted on every host; the cut slow step neither failed nor unreachable.
+    const done = { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+    if (isJson) {
+      const events = jsonLines(r.stdout);
+      const recap = events.find((e) => e.type === 'recap')!;
+      assert.equal(recap.interrupted, signal, r.stdout.slice(-1500));
+      assert.deepEqual(recapOf(r).hosts, Object.fromEntries(names.map((h) => [h, done])));
+      assert.equal(events.at(-1), recap, 'the recap is the last event');
+      assert.equal(events.filter((e) => e.type === 'host_result' && (e.task as { name: string }).name === 'slow step').length, 0, 'no result for the cut task');
+    } else {
+      const recap = r.stdout.slice(r.stdout.indexOf('PLAY RECAP'));
+      assert.match(recap, /^PLAY RECAP \*+\n/, r.stdout.slice(-1500));
+      for (const h of names) assert.match(recap, new RegExp(`\\n${h} +: ok=1 +changed=1 +unreachable=0 +failed=0 +skipped=0 +rescued=0 +ignored=0\\n`));
+      assert.match(recap, new RegExp(`\\ninterrupted by ${signal} after \\d+\\.\\d\\ds, \\d+ remote commands\\nthe tasks still running then were cut and are not counted above; no task started after it\\n$`));
+      assert.doesNotMatch(r.stdout, /UNREACHABLE|failed: \[/, 'the cut task is not reported as a failure');
+    }
   });
 }
 
@@ -104,7 +138,7 @@ test('a second SIGINT exits at once, even while the first waits on an unreachabl
   const dead = names[2]!;
   ok(await hostExec(lab, dead, 'ip link set eth0 down'));
   try {
-    const run = await startSlowPlay(['--timeout', '30'], names.slice(0, 2));
+    const run = await startSlowPlay(['--json', '--timeout', '30'], names.slice(0, 2));
     const sentAt = Date.now();
     run.child.kill('SIGINT');
     await sleep(50);
@@ -122,12 +156,15 @@ test('a single SIGINT does not wait for a connect in progress to a dead host', a
   const dead = names[2]!;
   ok(await hostExec(lab, dead, 'ip link set eth0 down'));
   try {
-    const run = await startSlowPlay(['--timeout', '30'], names.slice(0, 2));
+    const run = await startSlowPlay(['--json', '--timeout', '30'], names.slice(0, 2));
     const sentAt = Date.now();
     run.child.kill('SIGINT');
     const r = await run.done;
     assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
     assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after SIGINT`);
+    // The recap does not wait for the connect either, and does not call the host unreachable: the run gave up on it.
+    assert.equal(jsonLines(r.stdout).find((e) => e.type === 'recap')?.interrupted, 'SIGINT', r.stdout.slice(-1500));
+    assert.equal(recapOf(r).hosts[dead]?.unreachable, 0);
   } finally {
     ok(await hostExec(lab, dead, 'ip link set eth0 up'));
   }

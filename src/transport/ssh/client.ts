@@ -6,11 +6,12 @@ import ssh2 from 'ssh2';
 import type { AnyAuthMethod, ClientChannel } from 'ssh2';
 import { CommandError, ConnectError } from '../../errors.js';
 import { log } from '../../log.js';
-import type { Connection, ConnectTarget, ExecOptions, ExecResult } from '../transport.js';
+import type { BecomeOptions, Connection, ConnectTarget, ExecOptions, ExecResult, ScriptOptions } from '../transport.js';
 import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js';
 import { ChannelGate } from './channel-gate.js';
 import { entryFingerprint, fingerprint, hostKeyName, KnownHosts } from './known-hosts.js';
 import { loadPrivateKey } from './private-keys.js';
+import { ScriptSession, SessionUnsupported, SESSION_SCRIPT_MAX } from './script-session.js';
 
 const { Client } = ssh2;
 type Ssh2Client = InstanceType<typeof Client>;
@@ -138,6 +139,9 @@ export class SshConnection implements Connection {
   private readonly gate: ChannelGate;
   private readonly pending = new Set<(err: Error) => void>();
   private lost?: ConnectError;
+  /** One script session per become user ('' without become); false once the host showed it cannot hold one. */
+  private readonly sessions = new Map<string, Promise<ScriptSession>>();
+  private sessionsWork = true;
 
   constructor(
     private readonly target: ConnectTarget,
@@ -153,6 +157,11 @@ export class SshConnection implements Connection {
     };
     client.on('error', onLost);
     client.on('close', () => onLost());
+  }
+
+  /** False once the connection is known lost: the pool then opens a new one before the next command. */
+  get isOpen(): boolean {
+    return this.lost === undefined;
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -273,12 +282,57 @@ export class SshConnection implements Connection {
     if (!wrap) sendStdin();
   }
 
+  /**
+   * Runs a script as `/bin/sh -s` would, through the connection's script session (one round trip), or a plain
+   * exec when the session is busy, the script is big or the host cannot hold a session.
+   */
+  async runScript(script: string, options: ScriptOptions = {}): Promise<ExecResult> {
+    if (this.lost) throw this.lost;
+    const plain = () => this.exec('/bin/sh -s', { stdin: script, become: options.become, timeoutMs: options.timeoutMs });
+    if (!this.sessionsWork || Buffer.byteLength(script) > SESSION_SCRIPT_MAX) return plain();
+    const session = await this.sessionFor(options.become);
+    if (session.isBusy) return plain();
+    try {
+      return await session.run(script, options.timeoutMs);
+    } catch (err) {
+      if (err instanceof SessionUnsupported) {
+        this.sessionsWork = false; // the runner stopped before reading anything: the script never ran
+        return plain();
+      }
+      throw await this.whyEnded(err);
+    }
+  }
+
+  /** A session that ended mid-script usually went down with the connection: say so once the connection knows. */
+  private async whyEnded(err: unknown): Promise<unknown> {
+    if (!(err instanceof ConnectError)) return err;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return this.lost ?? new ConnectError(this.host, 'ssh', `connection lost: ${err.message}`, { cause: err });
+  }
+
+  private async sessionFor(become: BecomeOptions | undefined): Promise<ScriptSession> {
+    const key = become?.user ?? '';
+    const kept = await this.sessions.get(key)?.catch(() => undefined);
+    if (kept?.isAlive) return kept;
+    const opening = ScriptSession.open(this.host, (command) => this.openChannel(command), become);
+    this.sessions.set(key, opening);
+    opening.catch(() => this.sessions.delete(key));
+    return opening;
+  }
+
+  private openChannel(command: string): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err, channel) => (err ? reject(new ConnectError(this.host, 'ssh', `cannot open a channel: ${err.message}`, { cause: err })) : resolve(channel)));
+    });
+  }
+
   /** A stream to another host through this one (ProxyJump). */
   forwardTo(to: ConnectTarget): Promise<Duplex> {
     return forwardOut(this.client, this.target, to);
   }
 
   async close(): Promise<void> {
+    for (const s of this.sessions.values()) void s.then((session) => session.close(), () => {});
     for (const c of [this.client, ...this.hops.slice().reverse()]) c.end();
   }
 }

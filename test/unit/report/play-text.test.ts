@@ -133,6 +133,17 @@ test('recap columns stay aligned with long names and big numbers', () => {
   ].join('\n'));
 });
 
+
+test('an interrupted run says so under its recap', () => {
+  const counts = { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+  const { text } = render([{ type: 'recap', hosts: { a: counts }, durationMs: 2_500, roundTrips: 3, interrupted: 'SIGINT' }]);
+  assert.equal(text.split('\n').slice(-4).join('\n'), [
+    '',
+    'interrupted by SIGINT after 2.50s, 3 remote commands',
+    'the tasks still running then were cut and are not counted above; no task started after it',
+    '',
+  ].join('\n'));
+});
 test('the live line on a terminal: erased before each block, redrawn after, gone at the end', () => {
   const writes: string[] = [];
   let clock = 1000;

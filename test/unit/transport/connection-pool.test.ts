@@ -113,3 +113,66 @@ test('closeAll closes open connections and does not wait for a connect still in 
   await new Promise((r) => setImmediate(r));
   assert.equal(closed, 2, 'the late connection is closed once it completes');
 });
+
+/** Connections that report isOpen, closed on demand (as a server hanging up on an idle connection). */
+function closable() {
+  const made: { isOpen: boolean; execs: number; closes: number }[] = [];
+  const connector = async () => {
+    const state = { isOpen: true, execs: 0, closes: 0 };
+    made.push(state);
+    return {
+      host: 'h1',
+      get isOpen() {
+        return state.isOpen;
+      },
+      exec: async () => {
+        state.execs++;
+        if (!state.isOpen) throw new ConnectError('h1', 'ssh', 'connection lost');
+        return { stdout: '', stderr: '', code: 0, signal: null };
+      },
+      close: async () => void state.closes++,
+    } as Connection;
+  };
+  return { connector, made };
+}
+
+test('a connection closed while idle is replaced at the next get; nothing ran on the old one again', async () => {
+  const { connector, made } = closable();
+  const pool = new ConnectionPool(connector, { sleep: async () => {} });
+  const first = await pool.get(target());
+  await first.exec('true');
+  assert.equal(await pool.get(target()), first, 'open: reused');
+  made[0]!.isOpen = false; // sshd restarted between two tasks
+  const second = await pool.get(target());
+  assert.notEqual(second, first);
+  assert.equal(made.length, 2);
+  await second.exec('true');
+  assert.deepEqual(made.map((m) => m.execs), [1, 1], 'the new command ran once, on the new connection');
+  assert.equal(made[0]!.closes, 1, 'the dead connection was closed (and its jump hosts with it)');
+  assert.equal(await pool.get(target()), second);
+});
+
+test('reconnecting after an idle close uses the connect retries, and concurrent gets share it', async () => {
+  let connects = 0;
+  let isOpen = true;
+  const pool = new ConnectionPool(async () => {
+    connects++;
+    if (connects === 2) throw new ConnectError('h1', 'socket', 'cannot connect: ECONNREFUSED'); // sshd still restarting
+    return { host: 'h1', get isOpen() { return isOpen; }, exec: async () => ({ stdout: '', stderr: '', code: 0, signal: null }), close: async () => {} } as Connection;
+  }, { sleep: async () => {} });
+  await pool.get(target(1));
+  isOpen = false;
+  const [a, b] = [pool.get(target(1)), pool.get(target(1))];
+  isOpen = true; // the new connection (same getter here) is open
+  assert.equal(await a, await b);
+  assert.equal(connects, 3, 'first connect, one refused while sshd restarts, then connected');
+});
+
+test('a connection without isOpen is taken to be open (a lost one fails its command, never re-run)', async () => {
+  const { connector, calls } = flaky(0);
+  const pool = new ConnectionPool(connector, { sleep: async () => {} });
+  const conn = await pool.get(target(3));
+  await assert.rejects(conn.exec('touch /x'), ConnectError);
+  assert.equal(await pool.get(target(3)), conn);
+  assert.equal(calls.connects, 1);
+});
