@@ -54,7 +54,7 @@ export function row(workload: string, hosts: number, tool: string, ms: Measureme
 
 interface Recap {
   type: 'recap';
-  hosts: Record<string, { ok: number; changed: number; failed: number; unreachable: number }>;
+  hosts: Record<string, { ok: number; changed: number; failed: number; unreachable: number; skipped: number }>;
   roundTrips?: number;
 }
 
@@ -71,6 +71,12 @@ export function recapOf(stdout: string): Recap {
 export function roundTripsPerHost(m: Measurement): number {
   const recap = recapOf(m.stdout);
   return (recap.roundTrips ?? NaN) / Object.keys(recap.hosts).length;
+}
+
+/** Tasks per host of a `--json` run (facts included): what the floor's "one round trip per task" counts. */
+export function tasksPerHost(m: Measurement): number {
+  const hosts = Object.values(recapOf(m.stdout).hosts);
+  return hosts.reduce((sum, h) => sum + h.ok + h.skipped + h.failed, 0) / hosts.length;
 }
 
 /** Total `changed` over all hosts of a `--json` run. */

@@ -1,5 +1,5 @@
-// The floor: bench/floor-client.ts (ssh2, TCP_NODELAY) connects to every host and runs as many trivial commands per
-// host as tsinfra's no-change prepare-like run made round trips. Its wall and CPU are measured inside the script
+// The floor: bench/floor-client.ts (ssh2, TCP_NODELAY) connects to every host and runs one trivial command per task
+// of the no-change prepare-like run (the "connect + one round trip per task"). Its wall and CPU are measured inside the script
 // (connect to last exit, no Node startup); memory is the process's peak.
 import { join } from 'node:path';
 import type { LabInfo } from '../../src/lab/lab-types.js';

@@ -4,6 +4,7 @@ import { TsinfraError } from '../errors.js';
 import type { RegisterCommand } from './command-context.js';
 import { ExitCode, exitCodeForError, exitCodeHelp } from './exit-codes.js';
 import { ownValue } from '../own-keys.js';
+import { readFileSync } from 'node:fs';
 
 const exitCodeOnPipeClose = 0;
 
@@ -26,6 +27,11 @@ function commandModulesFor(name: string | undefined): LoadCommand[] {
   return one ? [one] : Object.values(COMMANDS); // help, or an unknown command: load all for commander's message
 }
 
+/** The version in package.json (two levels up from dist/cli/ and from dist/bundle/ alike). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export async function main(argv: string[]): Promise<number> {
   // `tsinfra ... | head` closes our stdout early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -34,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const program = new Command('tsinfra')
     .description('Typed, fast, safe SSH orchestration')
+    .version(packageVersion(), '-V, --version')
     .addHelpText('after', `\n${exitCodeHelp}`)
     .exitOverride()
     .showHelpAfterError();

@@ -11,8 +11,7 @@ import { renderString } from '../template/render.js';
 import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { HostState } from './host-state.js';
-import { composeProbes } from './probe-batch.js';
-import { probeKey, type ProbeCache } from './speculation.js';
+import { probeKey, probeWithReadAhead, type ProbeCache } from './speculation.js';
 
 export interface Invocation {
   module: AnyModule;
@@ -61,19 +60,10 @@ async function execScript(inv: Invocation, script: Script, kind: 'probe' | 'appl
   if (kind !== 'probe') inv.probes?.clear();
   const conn = await inv.connection();
   const options = { become: inv.become, timeoutMs: timeoutMs ?? inv.commandTimeoutMs };
-  const probes = kind === 'probe' ? inv.probes : undefined;
-  const ahead = probes && inv.readAhead ? [...new Set(await inv.readAhead(user, probes.readAhead))].filter((t) => t !== text) : [];
   inv.onExec?.();
-  if (ahead.length === 0) {
-    const alone = await runScript(conn, text, options);
-    probes?.keep(probeKey(user, text), alone, false);
-    return alone;
-  }
-  const batch = composeProbes([text, ...ahead]);
-  const [own, ...others] = batch.split(await runScript(conn, batch.text, options));
-  ahead.forEach((t, i) => others[i] && probes!.keep(probeKey(user, t), others[i]));
-  // The batch failed before the first probe finished: run it alone, as without reading ahead.
-  return own ?? runScript(conn, text, options);
+  if (kind !== 'probe' || !inv.probes) return runScript(conn, text, options);
+  const ahead = inv.readAhead ? await inv.readAhead(user, inv.probes.readAhead) : [];
+  return probeWithReadAhead(conn, text, options, inv.probes, ahead);
 }
 
 async function findFile(name: string, dirs: string[]): Promise<string> {

@@ -13,7 +13,8 @@ import { readYamlFile } from '../config/yaml-source.js';
 import { renderString, renderValue } from '../template/render.js';
 import { evaluateCondition } from '../expr/condition.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
-import { runScript, type BecomeOptions, type ConnectTarget } from '../transport/transport.js';
+import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import { probeWithReadAhead } from './speculation.js';
 import type { Host } from '../inventory/types.js';
 import type { HostTaskResult, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
@@ -152,7 +153,9 @@ class PlayRun {
           try {
             const conn = await this.o.pool.get(h.target);
             this.o.onExec?.();
-            const r = await runScript(conn, script.text, { timeoutMs: this.o.commandTimeoutMs });
+            // The first tasks' probes that need no facts come along (the facts script only reads, too).
+            const ahead = await upcomingProbes(this.ctx, h, knownTasks(this.play.tasks), undefined, h.probes.readAhead).catch(() => []);
+            const r = await probeWithReadAhead(conn, script.text, { timeoutMs: this.o.commandTimeoutMs }, h.probes, ahead);
             if (r.code !== 0) throw new TsinfraError('TSI_COMMAND', `gathering facts failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
             h.facts = parseFacts(r.stdout);
             result = { host: h.name, status: 'ok', changes: [], durationMs: Date.now() - started };

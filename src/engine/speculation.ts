@@ -3,6 +3,8 @@
 // its result instead of a round trip. Probes only read, so a result stays true until something may have changed
 // the host: any apply or action exec clears every result (ProbeCache.clear), and the task probes again.
 import type { ExecResult } from '../modules/define.js';
+import { runScript, type Connection, type ScriptOptions } from '../transport/transport.js';
+import { composeProbes } from './probe-batch.js';
 
 /** How many probes a batch may read ahead: grows while they are used, shrinks when a change wastes them. */
 const WINDOW = { initial: 16, min: 1, max: 32 };
@@ -43,4 +45,23 @@ export class ProbeCache {
 /** The cache key: the script as it will run, and who runs it. */
 export function probeKey(becomeUser: string | undefined, text: string): string {
   return `${becomeUser ?? ''}\0${text}`;
+}
+
+/**
+ * Runs the read-only script `text` together with the probes read `ahead` (one exec), keeps every result in
+ * `probes`, and returns the result of `text`.
+ */
+export async function probeWithReadAhead(conn: Connection, text: string, options: ScriptOptions, probes: ProbeCache, ahead: readonly string[]): Promise<ExecResult> {
+  const user = options.become?.user;
+  const others = [...new Set(ahead)].filter((t) => t !== text);
+  if (others.length === 0) {
+    const alone = await runScript(conn, text, options);
+    probes.keep(probeKey(user, text), alone, false);
+    return alone;
+  }
+  const batch = composeProbes([text, ...others]);
+  const [own, ...results] = batch.split(await runScript(conn, batch.text, options));
+  others.forEach((t, i) => results[i] && probes.keep(probeKey(user, t), results[i]));
+  // The batch failed before the first probe finished: run it alone, as without reading ahead.
+  return own ?? runScript(conn, text, options);
 }

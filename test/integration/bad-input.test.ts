@@ -3,7 +3,7 @@
 // never a stack trace. No host is contacted: every case must fail before connecting (the inventory's hosts point at
 // a closed local port, so a case that wrongly got that far would exit 3, not 4/5).
 // Template errors only surface at run time (per host, after connecting), so those cases are checked in-process.
-// Run `npx tsc -p .` first so dist/ is current.
+// Run `npm run build` first so the bundle bin/tsinfra runs is current.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -22,6 +22,7 @@ function tsinfra(args: string[]): Promise<Run> {
 
 test('dist/ has the Terraform reader (run `npm run build` first)', () => {
   assert.ok(existsSync(join(REPO_ROOT, 'dist', 'inventory', 'terraform-inventory.js')), 'dist/ is out of date: run npm run build');
+  assert.ok(existsSync(join(REPO_ROOT, 'dist', 'bundle', 'tsinfra.js')), 'the bundle bin/tsinfra runs is missing: run npm run build');
 });
 
 test('tsinfra hosts masters -i hetzner.tfstate', async () => {
