@@ -1,4 +1,4 @@
-// `npm run bench [-- --hosts 10,50 --runs 3 --with-ansible --load 200]`: for each size, brings up a namespace lab and measures
+// `npm run bench [-- --hosts 10,50 --runs 3 --with-ansible --load 200 --scale 100,500]`: for each size, brings up a namespace lab and measures
 // the workloads in bench/workloads/, then one 5-host lab with 100 ms latency each way; prints medians with
 // min..max and writes bench/results.json. `--with-ansible` installs Debian's ansible-core first (only if missing,
 // and only while no lab is up) and runs the Ansible twin of the prepare-like playbook beside tsinfra.
@@ -19,13 +19,15 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 
-const sizes = arg('hosts', '10,50').split(',').map(Number);
+const sizes = arg('hosts', '10,50').split(',').map(Number).filter((n) => n > 0); // --hosts 0: none
 const runs = Number(arg('runs', '3'));
 const latencyHosts = Number(arg('latency-hosts', '5'));
 const latencyMs = Number(arg('latency-ms', '100'));
 const withAnsible = process.argv.includes('--with-ansible');
 // The load test: prepare.yaml (first run, then its no-change pass) on this many hosts in one run; 0 = skip.
 const loadHosts = Number(arg('load', '0'));
+// Memory at scale: only `shell all true` (connect and run one command) on each of these sizes, e.g. 100,500.
+const scaleSizes = arg('scale', '').split(',').filter((s) => s !== '').map(Number);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 async function withLab<T>(opts: LabUpOptions & { name: string }, body: (lab: LabInfo) => Promise<T>): Promise<T> {
@@ -86,8 +88,9 @@ async function main(): Promise<void> {
   if (latencyHosts > 0) {
     rows.push(...(await withLab({ name: `bench${latencyHosts}-lat`, hosts: latencyHosts, latencyMs }, (lab) => prepareWorkload(lab, opts))));
   }
+  for (const size of scaleSizes) rows.push(...(await withLab({ name: `bench${size}-scale`, hosts: size }, (lab) => adHocWorkload(lab, opts))));
   if (loadHosts > 0) {
-    rows.push(...(await withLab({ name: `bench${loadHosts}-load`, hosts: loadHosts }, (lab) => prepareWorkload(lab, { ...opts, runs: 1 }, 'prepare.yaml (load)'))));
+    rows.push(...(await withLab({ name: `bench${loadHosts}-load`, hosts: loadHosts }, (lab) => prepareWorkload(lab, { ...opts, runs: 1 }, 'prepare.yaml (load)', ['--retries', '2']))));
   }
   print(rows);
   const r = ratios(rows);

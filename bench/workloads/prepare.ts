@@ -7,12 +7,13 @@ import { BENCH_DIR, TSINFRA, changedCount, checked, playArgs, repeat, roundTrips
 
 export const PREPARE = join(BENCH_DIR, '..', 'playbooks', 'prepare.yaml');
 
-export async function prepareWorkload(lab: LabInfo, opts: BenchOptions, label = 'prepare.yaml'): Promise<Row[]> {
+/** `extra`: more `tsinfra play` options (the load run adds connect retries: its hosts share the controller's CPU). */
+export async function prepareWorkload(lab: LabInfo, opts: BenchOptions, label = 'prepare.yaml', extra: string[] = []): Promise<Row[]> {
   const n = lab.hosts.length;
   const latency = lab.latency ? { latencyMs: lab.latency.delayMs } : {};
-  const first = checked(await measureProcess(TSINFRA, playArgs(lab, PREPARE)), `${label} (first)`);
+  const first = checked(await measureProcess(TSINFRA, [...playArgs(lab, PREPARE), ...extra]), `${label} (first)`);
   const again = await repeat(opts.runs, `${label} (no change)`, async () => {
-    const m = await measureProcess(TSINFRA, playArgs(lab, PREPARE));
+    const m = await measureProcess(TSINFRA, [...playArgs(lab, PREPARE), ...extra]);
     if (m.failures === 0 && changedCount(m) !== 0) throw new Error(`${label}: the no-change run changed ${changedCount(m)} things`);
     return m;
   });

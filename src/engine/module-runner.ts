@@ -90,9 +90,10 @@ export function controllerIO(inv: Pick<Invocation, 'searchDirs' | 'vars' | 'task
   };
 }
 
-function actionIO(inv: Invocation): ActionIO {
+/** `declared`: the text of the action's declared probe: that exec only reads, like a state module's probe. */
+function actionIO(inv: Invocation, declared?: string): ActionIO {
   return {
-    exec: (script, options) => execScript(inv, script, inv.readOnly ? 'probe' : 'action', options?.timeoutMs),
+    exec: (script, options) => execScript(inv, script, inv.readOnly || script.text === declared ? 'probe' : 'action', options?.timeoutMs),
     vars: inv.vars,
     evaluate: (expression) => evaluateExpressionText(expression, inv.vars, { file: inv.taskLabel, task: inv.taskLabel }),
     tryConnect: async (timeoutMs) => {
@@ -115,7 +116,7 @@ export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   const m = inv.module;
   if (m.kind === 'action') {
     if (inv.check && m.checkMode === 'skip') return { changed: false, failed: false, skipped: true, msg: 'skipped in check mode' };
-    return m.run(inv.args, actionIO(inv));
+    return m.run(inv.args, actionIO(inv, m.probe?.(inv.args as never).text));
   }
   const args = m.prepare ? await m.prepare(inv.args, controllerIO(inv)) : inv.args;
   const probe = m.probe(args);

@@ -15,6 +15,7 @@ import type { LabHost, LabInfo, LabKind, LabUpOptions, LabZerotier } from './lab
 import { prepareNamespaceBoot } from './namespace-host.js';
 import { createBridges, createNeighbour, describeNetworks } from './network.js';
 import { preflight } from './preflight.js';
+import { raiseKernelLimits } from './kernel-limits.js';
 import { ensureRootfs } from './rootfs.js';
 import { createControllerKey, writeKnownHosts } from './ssh-keys.js';
 import { writeSystemdBoot } from './systemd-host.js';
@@ -124,6 +125,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
     throw new LabError(`latencyMs must be an integer from 0 to 10000 (got ${opts.latencyMs})`);
   }
   preflight(kind);
+  raiseKernelLimits(plans.length, progress);
   if (readLabRecord(name)) throw new LabError(`a lab named ${name} already exists`, { hint: `tsinfra lab down --name ${name}` });
   const shared = await prepareShared(kind, progress);
   throwIfAborted(opts.signal);

@@ -18,6 +18,7 @@ import { fail as failModule } from './fail.js';
 import { file } from './file.js';
 import { firewall } from './firewall.js';
 import { hostname } from './hostname.js';
+import { iptables } from './iptables.js';
 import { lineinfile } from './lineinfile.js';
 import { rawModule } from './raw.js';
 import { service } from './service.js';
@@ -47,6 +48,7 @@ export const MODULES: readonly AnyModule[] = [
   file,
   firewall,
   hostname,
+  iptables,
   lineinfile,
   rawModule,
   service,

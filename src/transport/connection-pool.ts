@@ -2,6 +2,7 @@
 // A failed connect is retried (target.connectRetries times, exponential backoff) — only the connect: once a
 // connection exists, a command that may have run is never re-run; a connection lost mid-command is unreachable.
 // A connection found closed when a command asks for it (lost while idle) is replaced: that command has not started.
+import pLimit from 'p-limit';
 import { ConnectError } from '../errors.js';
 import { log } from '../log.js';
 import type { Connection, ConnectTarget } from './transport.js';
@@ -16,7 +17,16 @@ export interface ConnectionPoolOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Called before each retry (logs, tests). */
   onRetry?: (target: ConnectTarget, attempt: number, err: ConnectError) => void;
+  /** SSH handshakes in progress at once (default HANDSHAKES_AT_ONCE). */
+  handshakesAtOnce?: number;
 }
+
+/**
+ * A handshake costs CPU at both ends (key exchange, sshd's fork and re-exec). Started all at once on hundreds of
+ * hosts, each gets a sliver of the controller's CPU and many outlast the connect timeout (500 lab hosts on 2 cores:
+ * 313 timed out). In waves, each finishes fast; the connect timeout counts from a handshake's own start.
+ */
+export const HANDSHAKES_AT_ONCE = 128;
 
 /** Refusals that another attempt cannot fix: a wrong or changed host key, rejected credentials. */
 export function isRetryableConnectError(err: unknown): err is ConnectError {
@@ -31,6 +41,7 @@ export class ConnectionPool {
   private readonly connected = new WeakMap<Promise<Connection>, Connection>();
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly handshakes: ReturnType<typeof pLimit>;
   /** After closeAll: retries stop (the run is ending). */
   private isClosed = false;
 
@@ -40,6 +51,7 @@ export class ConnectionPool {
   ) {
     this.backoffMs = options.backoffMs ?? 500;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.handshakes = pLimit(options.handshakesAtOnce ?? HANDSHAKES_AT_ONCE);
   }
 
   get(target: ConnectTarget): Promise<Connection> {
@@ -76,7 +88,7 @@ export class ConnectionPool {
     const retries = Math.max(0, target.connectRetries ?? 0);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.connector(target);
+        return await this.handshakes(() => (this.isClosed ? Promise.reject(new ConnectError(target.name, 'ssh', 'the run is ending')) : this.connector(target)));
       } catch (err) {
         if (attempt >= retries || this.isClosed || !isRetryableConnectError(err)) throw err;
         log().warn({ host: target.name, attempt: attempt + 1, retries, err: err.message }, 'connect failed, retrying');

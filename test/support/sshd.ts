@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { connect } from 'node:net';
+import type { ConnectTarget } from '../../src/transport/transport.js';
 
 export interface TestSshd {
   dir: string;
@@ -88,4 +89,22 @@ export async function startSshd(options: { extraConfig?: string[] } = {}): Promi
   };
   after(stop);
   return { dir, port, user, clientKey: join(dir, 'client'), hostKeyLine, knownHosts, stop };
+}
+
+/** How to reach the test sshd: its key, strict checking against its known_hosts, short timeouts. */
+export function sshdTarget(sshd: TestSshd, over: Partial<ConnectTarget> = {}): ConnectTarget {
+  return {
+    name: 'loop',
+    address: '127.0.0.1',
+    port: sshd.port,
+    user: sshd.user,
+    privateKeyFiles: [sshd.clientKey],
+    hostKeyPolicy: 'strict',
+    knownHostsFiles: [sshd.knownHosts],
+    connectTimeoutMs: 5000,
+    keepaliveIntervalMs: 5000,
+    maxChannels: 8,
+    jumps: [],
+    ...over,
+  };
 }

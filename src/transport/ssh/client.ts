@@ -290,7 +290,14 @@ export class SshConnection implements Connection {
     if (this.lost) throw this.lost;
     const plain = () => this.exec('/bin/sh -s', { stdin: script, become: options.become, timeoutMs: options.timeoutMs });
     if (!this.sessionsWork || Buffer.byteLength(script) > SESSION_SCRIPT_MAX) return plain();
-    const session = await this.sessionFor(options.become);
+    let session: ScriptSession;
+    try {
+      session = await this.sessionFor(options.become);
+    } catch (err) {
+      // sudo refused us: the same answer a plain exec would get. Anything else (no channel free): exec instead.
+      if (err instanceof CommandError) throw err;
+      return plain();
+    }
     if (session.isBusy) return plain();
     try {
       return await session.run(script, options.timeoutMs);

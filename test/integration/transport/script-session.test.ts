@@ -4,22 +4,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectSsh, type SshConnection } from '../../../src/transport/ssh/client.js';
 import { CommandError } from '../../../src/errors.js';
-import { startSshd } from '../../support/sshd.js';
+import { sshdTarget, startSshd } from '../../support/sshd.js';
 
 const sshd = await startSshd();
-const conn: SshConnection = await connectSsh({
-  name: 'loop',
-  address: '127.0.0.1',
-  port: sshd.port,
-  user: sshd.user,
-  privateKeyFiles: [sshd.clientKey],
-  hostKeyPolicy: 'strict',
-  knownHostsFiles: [sshd.knownHosts],
-  connectTimeoutMs: 5000,
-  keepaliveIntervalMs: 5000,
-  maxChannels: 8,
-  jumps: [],
-});
+const conn: SshConnection = await connectSsh(sshdTarget(sshd));
 after(() => conn.close());
 
 const plain = (script: string) => conn.exec('/bin/sh -s', { stdin: script });

@@ -8,26 +8,11 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { connectSsh } from '../../../src/transport/ssh/client.js';
 import { ConnectError, CommandError } from '../../../src/errors.js';
 import type { ConnectTarget } from '../../../src/transport/transport.js';
-import { startSshd } from '../../support/sshd.js';
+import { sshdTarget, startSshd } from '../../support/sshd.js';
 
 const sshd = await startSshd();
 
-function target(over: Partial<ConnectTarget> = {}): ConnectTarget {
-  return {
-    name: 'loop',
-    address: '127.0.0.1',
-    port: sshd.port,
-    user: sshd.user,
-    privateKeyFiles: [sshd.clientKey],
-    hostKeyPolicy: 'strict',
-    knownHostsFiles: [sshd.knownHosts],
-    connectTimeoutMs: 5000,
-    keepaliveIntervalMs: 5000,
-    maxChannels: 8,
-    jumps: [],
-    ...over,
-  };
-}
+const target = (over: Partial<ConnectTarget> = {}): ConnectTarget => sshdTarget(sshd, over);
 
 test('exec returns stdout, stderr and exit code untrimmed', async () => {
   const c = await connectSsh(target());

@@ -17,7 +17,7 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
-    'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname',
+    'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname', 'iptables',
     'lineinfile', 'raw', 'service', 'set_fact', 'shell', 'sysctl', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);

@@ -99,6 +99,34 @@ test('concurrent gets share one connect (and its retries)', async () => {
   assert.equal(calls.connects, 2);
 });
 
+test('handshakes run at most handshakesAtOnce at a time; one waiting when the run ends never starts', async () => {
+  let running = 0;
+  let most = 0;
+  const conn = { host: 'h', exec: async () => ({ stdout: '', stderr: '', code: 0, signal: null }), close: async () => {} } as unknown as Connection;
+  const pool = new ConnectionPool(
+    async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      return conn;
+    },
+    { handshakesAtOnce: 3 },
+  );
+  await Promise.all(Array.from({ length: 10 }, (_, i) => pool.get({ ...target(), name: `h${i}` })));
+  assert.equal(most, 3);
+  let finishFirst!: (c: Connection) => void;
+  let connects = 0;
+  const late = new ConnectionPool(() => (connects++ === 0 ? new Promise<Connection>((r) => (finishFirst = r)) : Promise.resolve(conn)), { handshakesAtOnce: 1 });
+  const first = late.get({ ...target(), name: 'first' });
+  const queued = late.get({ ...target(), name: 'second' });
+  await new Promise((r) => setImmediate(r));
+  await late.closeAll();
+  finishFirst(conn);
+  await first;
+  await assert.rejects(queued, /the run is ending/);
+  assert.equal(connects, 1, 'the queued handshake never started');
+});
+
 test('closeAll closes open connections and does not wait for a connect still in progress', async () => {
   let closed = 0;
   const conn = { host: 'h1', exec: async () => ({ stdout: '', stderr: '', code: 0, signal: null }), close: async () => void closed++ } as unknown as Connection;
@@ -106,6 +134,7 @@ test('closeAll closes open connections and does not wait for a connect still in 
   const pool = new ConnectionPool(async (t) => (t.name === 'slow' ? new Promise<Connection>((r) => (finishSlow = r)) : conn));
   await pool.get(target());
   const slow = pool.get({ ...target(), name: 'slow' });
+  await new Promise((r) => setImmediate(r)); // its handshake has started
   await pool.closeAll();
   assert.equal(closed, 1, 'the open connection is closed; the pending connect was not awaited');
   finishSlow(conn);
