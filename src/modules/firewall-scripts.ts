@@ -1,9 +1,11 @@
 // firewall, the remote half: the probe, the guarded apply (save, arm a rollback that outlives the SSH session,
 // apply), the confirmation (disarm, then persist), the unguarded apply, and the look after a rollback.
+// The guard's skeleton is shared with iptables (lockout-guard.ts); here is what firewall saves, applies and restores.
 // Everything is POSIX sh for dash; every value goes through the `sh` tag; fixed shell text uses raw().
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { stateScript } from './remote-file.js';
 import { restoreFragment, type Family, type FirewallChange } from './firewall-rules.js';
+import { afterRollbackScript, armAndApplyScript, confirmParts, IS_ARMED, rollbackScript as guardRollback } from './lockout-guard.js';
 
 const TOOLS: Record<Family, { save: string; restore: string; key: string }> = {
   ipv4: { save: 'iptables-save', restore: 'iptables-restore', key: 'v4' },
@@ -21,25 +23,6 @@ export function rollbackUnit(chain: string): string {
 }
 
 const PERSIST_FILE: Record<Family, string> = { ipv4: '/etc/iptables/rules.v4', ipv6: '/etc/iptables/rules.v6' };
-
-/** Is the rollback recorded in "$tsi_d/pid" alive and ours (its command line names our rollback.sh)? */
-const IS_ARMED = raw(
-  [
-    'tsi_armed() {',
-    '  tsi_pid=$(cat "$tsi_d/pid" 2>/dev/null || true)',
-    '  [ -n "$tsi_pid" ] && [ -r "/proc/$tsi_pid/cmdline" ] && tr \'\\000\' \'\\n\' < "/proc/$tsi_pid/cmdline" | grep -qxF -- "$tsi_d/rollback.sh"',
-    '}',
-  ].join('\n'),
-);
-
-/** Kills the rollback (its process group: the sh and its sleep) after checking it is ours. */
-const DISARM = raw(
-  [
-    'tsi_disarm() {',
-    '  if tsi_armed; then kill -TERM "-$tsi_pid" 2>/dev/null || kill -TERM "$tsi_pid" 2>/dev/null || true; fi',
-    '}',
-  ].join('\n'),
-);
 
 /**
  * Read-only: the filter table of each managed family (base64 of `iptables-save -t filter`), the persisted rules
@@ -125,72 +108,40 @@ export function directApply(changes: readonly FirewallChange[], families: readon
 
 /** The detached rollback: records its PID, sleeps, then (unless confirmed first) restores the saved filter tables. */
 export function rollbackScript(chain: string, families: readonly Family[], timeoutSeconds: number): string {
-  const d = guardDir(chain);
-  const lines = [
-    '#!/bin/sh',
-    '# tsinfra firewall rollback: restores the saved filter tables unless the change is confirmed in time.',
-    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',
-    sh`tsi_d=${d}`.text,
-    'echo $$ > "$tsi_d/pid.new" && mv -f "$tsi_d/pid.new" "$tsi_d/pid"',
-    sh`sleep ${timeoutSeconds}`.text,
-    'mkdir "$tsi_d/decided" 2>/dev/null || exit 0',
-    ...families.map((f) => `${TOOLS[f].restore} < "$tsi_d/saved.${TOOLS[f].key}"`),
-    'echo rolled-back > "$tsi_d/decided/by"',
-    '',
-  ];
-  return lines.join('\n');
+  const restore = [...families.map((f) => `${TOOLS[f].restore} < "$tsi_d/saved.${TOOLS[f].key}"`), 'echo rolled-back > "$tsi_d/decided/by"'];
+  return guardRollback({ dir: guardDir(chain), module: 'firewall', restores: 'the saved filter tables', timeoutSeconds, restore });
 }
 
 /**
- * The guarded apply, one exec: refuse while an earlier rollback is armed; test the fragments; save the filter
- * tables; start the rollback detached from this SSH session (systemd-run where systemd is PID 1, so logind
- * cannot kill it with the session; setsid elsewhere); wait until it has recorded its PID; apply. If applying
- * fails, restore at once and disarm. Prints armed=systemd|setsid and applied=1.
+ * The guarded apply, one exec (lockout-guard.ts): test the fragments, save the filter tables, arm, apply. If
+ * applying fails, restore at once and disarm. Prints armed=systemd|setsid and applied=1.
  */
 export function armAndApply(o: { chain: string; families: readonly Family[]; changes: readonly FirewallChange[]; timeoutSeconds: number }): Script {
   const frags = fragments(o.changes, o.families);
-  const rollback = Buffer.from(rollbackScript(o.chain, o.families, o.timeoutSeconds)).toString('base64');
-  const parts: Script[] = [
-    raw('set -eu'),
-    raw('umask 077'),
-    sh`tsi_d=${guardDir(o.chain)}`,
-    IS_ARMED,
-    DISARM,
-    raw('mkdir -p /run/tsinfra'),
-    raw('if [ -d "$tsi_d" ]; then'),
-    sh`  if [ ! -e "$tsi_d/decided" ] && tsi_armed; then echo "tsinfra: an earlier firewall change on this chain still awaits confirmation; its rollback fires within "${o.timeoutSeconds}"s" >&2; exit 3; fi`,
-    raw('  rm -rf -- "$tsi_d"'),
-    raw('fi'),
-    raw('mkdir -- "$tsi_d"'),
-    ...frags.map(([f, text]) => restoreCommands(f, text, 'test')),
-    ...o.families.map((f) => sh`${TOOLS[f].save} -t filter > "$tsi_d/saved."${TOOLS[f].key}`),
-    sh`printf '%s' ${rollback} | base64 -d > "$tsi_d/rollback.sh"`,
-    raw('if [ -d /run/systemd/system ] && command -v systemd-run >/dev/null 2>&1; then'),
-    sh`  systemd-run --quiet --collect --unit=${rollbackUnit(o.chain)} --description='tsinfra firewall rollback' /bin/sh "$tsi_d/rollback.sh" </dev/null`,
-    raw('  echo armed=systemd'),
-    raw('else'),
-    raw('  setsid /bin/sh "$tsi_d/rollback.sh" </dev/null >/dev/null 2>&1 &'),
-    raw('  echo armed=setsid'),
-    raw('fi'),
-    raw('tsi_i=0'),
-    raw('until [ -s "$tsi_d/pid" ] && tsi_armed; do'),
-    raw('  tsi_i=$((tsi_i + 1))'),
-    raw('  if [ "$tsi_i" -gt 200 ]; then echo "tsinfra: the rollback did not start; nothing was applied" >&2; exit 3; fi'),
-    raw('  sleep 0.05'),
-    raw('done'),
-    raw('tsi_applied() {'),
-    ...(frags.length === 0 ? [raw('  true')] : frags.map(([f, text]) => joinScripts([raw('  '), restoreCommands(f, text, 'apply'), raw(' || return 1')], ''))),
-    raw('}'),
-    raw('if tsi_applied; then echo applied=1; exit 0; fi'),
-    raw('if mkdir "$tsi_d/decided" 2>/dev/null; then'),
-    raw('  tsi_disarm'),
-    ...o.families.map((f) => sh`  ${TOOLS[f].restore} < "$tsi_d/saved."${TOOLS[f].key}`),
-    raw('  echo apply-failed > "$tsi_d/decided/by"'),
-    raw('fi'),
-    raw('echo "tsinfra: applying the rules failed; the previous rules are restored" >&2'),
-    raw('exit 4'),
-  ];
-  return joinScripts(parts);
+  return armAndApplyScript({
+    dir: guardDir(o.chain),
+    refuse: sh`echo "tsinfra: an earlier firewall change on this chain still awaits confirmation; its rollback fires within "${o.timeoutSeconds}"s" >&2`,
+    prepare: [
+      ...frags.map(([f, text]) => restoreCommands(f, text, 'test')),
+      ...o.families.map((f) => sh`${TOOLS[f].save} -t filter > "$tsi_d/saved."${TOOLS[f].key}`),
+    ],
+    rollback: rollbackScript(o.chain, o.families, o.timeoutSeconds),
+    unit: sh`${rollbackUnit(o.chain)}`,
+    description: 'tsinfra firewall rollback',
+    apply: [
+      raw('tsi_applied() {'),
+      ...(frags.length === 0 ? [raw('  true')] : frags.map(([f, text]) => joinScripts([raw('  '), restoreCommands(f, text, 'apply'), raw(' || return 1')], ''))),
+      raw('}'),
+      raw('if tsi_applied; then echo applied=1; exit 0; fi'),
+      raw('if mkdir "$tsi_d/decided" 2>/dev/null; then'),
+      raw('  tsi_disarm'),
+      ...o.families.map((f) => sh`  ${TOOLS[f].restore} < "$tsi_d/saved."${TOOLS[f].key}`),
+      raw('  echo apply-failed > "$tsi_d/decided/by"'),
+      raw('fi'),
+      raw('echo "tsinfra: applying the rules failed; the previous rules are restored" >&2'),
+      raw('exit 4'),
+    ],
+  });
 }
 
 /**
@@ -198,30 +149,10 @@ export function armAndApply(o: { chain: string; families: readonly Family[]; cha
  * disarm, persist, clean up. Prints decided=confirmed, or decided=<what the rollback wrote> when it was first.
  */
 export function confirmAndPersist(chain: string, changes: readonly FirewallChange[]): Script {
-  return stateScript([
-    raw('umask 077'),
-    sh`tsi_d=${guardDir(chain)}`,
-    IS_ARMED,
-    DISARM,
-    raw('if ! mkdir "$tsi_d/decided" 2>/dev/null; then printf \'decided=%s\\n\' "$(cat "$tsi_d/decided/by" 2>/dev/null || echo unknown)"; exit 0; fi'),
-    raw('echo confirmed > "$tsi_d/decided/by"'),
-    raw('tsi_disarm'),
-    raw('echo decided=confirmed'),
-    ...persistOf(changes),
-    raw('rm -rf -- "$tsi_d"'),
-  ]);
+  return stateScript([raw('umask 077'), ...confirmParts(guardDir(chain), persistOf(changes))]);
 }
 
-/**
- * After the rollback was due: what decided (rolled-back, …; `none` when nothing was armed), then the saved files
- * go. A rollback not yet fired (the host answered early) is waited for, up to 10 s, and is otherwise `pending`.
- */
+/** After the rollback was due: what decided (lockout-guard.ts), then the saved files go. */
 export function afterRollback(chain: string): Script {
-  return joinScripts([
-    raw('set -u'),
-    sh`tsi_d=${guardDir(chain)}`,
-    raw('tsi_i=0'),
-    raw('while [ -d "$tsi_d" ] && [ ! -e "$tsi_d/decided/by" ] && [ "$tsi_i" -lt 100 ]; do sleep 0.1; tsi_i=$((tsi_i + 1)); done'),
-    raw('if [ ! -d "$tsi_d" ]; then echo decided=none; elif [ ! -e "$tsi_d/decided/by" ]; then echo decided=pending; else printf \'decided=%s\\n\' "$(cat "$tsi_d/decided/by")"; rm -rf -- "$tsi_d"; fi'),
-  ]);
+  return afterRollbackScript(guardDir(chain));
 }

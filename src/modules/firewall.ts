@@ -11,6 +11,7 @@
 // rollback, reconnect to prove the host answers again, and fail the task. See docs/modules.md#firewall.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, expecting, PlanError, StringEnum, type ActionIO, type ArgProblem, type ExecResult, type RegisteredResult } from './define.js';
+import { guardedRun, rollbackHead, type GuardWords } from './lockout-guard-run.js';
 import { fromBase64, parseKeyValues } from './probe-output.js';
 import {
   describeFirewallChange,
@@ -75,7 +76,14 @@ export type FirewallArgs = Static<typeof FirewallArgs>;
 const LIST_ARGS = ['allow_ports', 'allow_udp_ports', 'trusted_cidrs', 'trusted_interfaces', 'pre_chains'] as const;
 const RESERVED = new Set(['INPUT', 'OUTPUT', 'FORWARD', 'PREROUTING', 'POSTROUTING', 'ACCEPT', 'DROP', 'REJECT', 'RETURN', 'QUEUE', 'NFQUEUE', 'LOG', 'MARK']);
 
-export const ROLLED_BACK = 'firewall change rolled back: it cut the controller off (a new SSH connection failed after applying); the previous rules are restored and nothing was persisted';
+const WORDS: GuardWords = {
+  module: 'firewall',
+  restored: 'the previous rules are restored and nothing was persisted',
+  notApplied: 'the rules were not applied',
+  unreported: 'the rollback did not report back',
+};
+
+export const ROLLED_BACK = rollbackHead(WORDS, 'cut-off');
 
 function parseState(r: ExecResult, a: FirewallArgs): FirewallState & { armed: boolean } {
   const kv = parseKeyValues(r.stdout);
@@ -109,81 +117,20 @@ function scriptFailure(what: string, r: ExecResult, extra: Partial<RegisteredRes
   return { ...extra, changed: extra.changed ?? false, failed: true, msg: `firewall: ${what}${detail ? `: ${detail}` : ''}`, rc: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function reachableAgain(io: ActionIO): Promise<boolean> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await io.tryConnect(5000)) return true;
-    await io.sleep(1000);
-  }
-  return false;
-}
-
-/** After the rollback was due: reconnect (proof the host answers), read what decided, build the failed result. */
-async function reportRollback(a: FirewallArgs, io: ActionIO, base: RegisteredResult, why: 'cut-off' | 'too-late' | 'lost', deadline: number): Promise<RegisteredResult> {
-  const wait = deadline - io.now() + 1500;
-  if (wait > 0) await io.sleep(wait);
-  const back = await reachableAgain(io);
-  const head =
-    why === 'cut-off'
-      ? ROLLED_BACK
-      : why === 'too-late'
-        ? `firewall change rolled back: the new SSH connection worked, but only after rollback_timeout (${a.rollback_timeout}s); the previous rules are restored and nothing was persisted (raise rollback_timeout)`
-        : `firewall change rolled back: the connection was lost while applying; the previous rules are restored and nothing was persisted`;
-  if (!back) {
-    return {
-      ...base,
-      changed: true,
-      failed: true,
-      guard: 'unconfirmed',
-      msg: `${head.replace('; the previous rules are restored', '; the rollback was due to restore the previous rules')}. The host still does not answer a new SSH connection: check it from its console`,
-    };
-  }
-  let decided = 'unknown';
-  try {
-    const r = await io.exec(afterRollback(a.chain), { timeoutMs: 30_000 });
-    decided = parseKeyValues(r.stdout).get('decided') ?? 'unknown';
-  } catch {
-    /* reported below as unknown */
-  }
-  if (decided === 'none') {
-    return { ...base, changed: true, failed: true, guard: 'unknown', msg: `firewall: the connection was lost while applying and no rollback was recorded on the host: check its rules (iptables-save)` };
-  }
-  if (decided !== 'rolled-back') {
-    return { ...base, changed: true, failed: true, guard: decided, msg: `firewall: the change was not confirmed and the rollback did not report back (${decided}); check the host's rules` };
-  }
-  return { ...base, changed: false, failed: true, guard: 'rolled-back', msg: `${head}. A new SSH connection works again.` };
-}
-
-/** The lock-out guard around the apply: arm, apply, confirm over a new connection (or wait for the rollback). */
-async function guardedApply(a: FirewallArgs, io: ActionIO, changes: FirewallChange[], base: RegisteredResult): Promise<RegisteredResult> {
-  const families = managedFamilies(a);
-  const T = a.rollback_timeout * 1000;
-  const start = io.now();
-  const deadline = start + T;
-  let armed: ExecResult;
-  try {
-    armed = await io.exec(armAndApply({ chain: a.chain, families, changes, timeoutSeconds: a.rollback_timeout }), { timeoutMs: T + 30_000 });
-  } catch {
-    return reportRollback(a, io, base, 'lost', deadline);
-  }
-  if (armed.code !== 0) return scriptFailure('the rules were not applied', armed, { ...base, changed: false });
-  // Leave a quarter of the window (at least a second) to disarm over the new connection.
-  const remaining = deadline - io.now();
-  const connectMs = Math.max(500, Math.round(remaining - Math.max(1000, T / 4)));
-  const confirmStart = io.now();
-  if (!(await io.tryConnect(connectMs))) return reportRollback(a, io, base, 'cut-off', deadline);
-  let confirmed: ExecResult;
-  try {
-    confirmed = await io.exec(confirmAndPersist(a.chain, changes), { timeoutMs: 120_000 });
-  } catch {
-    return reportRollback(a, io, base, 'lost', deadline);
-  }
-  const decided = parseKeyValues(confirmed.stdout).get('decided');
-  if (decided === 'rolled-back') return reportRollback(a, io, base, 'too-late', deadline);
-  if (decided !== 'confirmed') {
-    return scriptFailure(`the change could not be confirmed (${decided ?? 'no answer'}); the armed rollback restores the previous rules within ${a.rollback_timeout}s`, confirmed, { ...base, changed: true });
-  }
-  if (confirmed.code !== 0) return scriptFailure('the rules are applied and confirmed, but persisting them failed', confirmed, { ...base, changed: true });
-  return { ...base, guard: 'confirmed', confirm_ms: io.now() - confirmStart, rc: confirmed.code, stdout: confirmed.stdout, stderr: confirmed.stderr };
+/** The lock-out guard around the apply (lockout-guard-run.ts): arm, apply, confirm and persist over a new connection. */
+function guardedApply(a: FirewallArgs, io: ActionIO, changes: FirewallChange[], base: RegisteredResult): Promise<RegisteredResult> {
+  return guardedRun(io, base, {
+    words: WORDS,
+    timeoutSeconds: a.rollback_timeout,
+    armAndApply: armAndApply({ chain: a.chain, families: managedFamilies(a), changes, timeoutSeconds: a.rollback_timeout }),
+    confirm: confirmAndPersist(a.chain, changes),
+    confirmTimeoutMs: 120_000,
+    afterRollback: afterRollback(a.chain),
+    saveTool: 'iptables-save',
+    failure: scriptFailure,
+    afterConfirmFailed: 'the rules are applied and confirmed, but persisting them failed',
+    output: 'confirmed',
+  });
 }
 
 export const firewall = defineAction({

@@ -9,7 +9,7 @@
 // (iptables-rules.ts), and in check mode it stops after the plan. See docs/modules.md#iptables.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, expecting, StringEnum, type ActionIO, type ArgProblem, type ExecResult, type RegisteredResult } from './define.js';
-import { parseKeyValues } from './probe-output.js';
+import { guardedRun, rollbackHead, type GuardWords } from './lockout-guard-run.js';
 import { parseNetwork } from './firewall-rules.js';
 import {
   CTSTATES,
@@ -78,85 +78,33 @@ const IptablesArgs = Type.Object(
 );
 export type IptablesArgs = Static<typeof IptablesArgs>;
 
-export const ROLLED_BACK = 'iptables change rolled back: it cut the controller off (a new SSH connection failed after applying); the previous rules are restored';
+const WORDS: GuardWords = {
+  module: 'iptables',
+  restored: 'the previous rules are restored',
+  notApplied: 'the change was not applied',
+  unreported: 'the rollback did not report back as done',
+};
+
+export const ROLLED_BACK = rollbackHead(WORDS, 'cut-off');
 
 function failure(what: string, r: ExecResult, extra: Partial<RegisteredResult> = {}): RegisteredResult {
   const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').filter((l) => !l.startsWith('Try `')).slice(-3).join(' ').slice(0, 200);
   return { ...extra, changed: extra.changed ?? false, failed: true, msg: `iptables: ${what}${detail ? `: ${detail}` : ''}`, rc: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function reachableAgain(io: ActionIO): Promise<boolean> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await io.tryConnect(5000)) return true;
-    await io.sleep(1000);
-  }
-  return false;
-}
-
-/** After the rollback was due: reconnect (proof the host answers), read what decided, build the failed result. */
-async function reportRollback(a: IptablesArgs, io: ActionIO, base: RegisteredResult, why: 'cut-off' | 'too-late' | 'lost', deadline: number): Promise<RegisteredResult> {
-  const wait = deadline - io.now() + 1500;
-  if (wait > 0) await io.sleep(wait);
-  const back = await reachableAgain(io);
-  const head =
-    why === 'cut-off'
-      ? ROLLED_BACK
-      : why === 'too-late'
-        ? `iptables change rolled back: the new SSH connection worked, but only after rollback_timeout (${a.rollback_timeout}s); the previous rules are restored (raise rollback_timeout)`
-        : 'iptables change rolled back: the connection was lost while applying; the previous rules are restored';
-  if (!back) {
-    return {
-      ...base,
-      changed: true,
-      failed: true,
-      guard: 'unconfirmed',
-      msg: `${head.replace('; the previous rules are restored', '; the rollback was due to restore the previous rules')}. The host still does not answer a new SSH connection: check it from its console`,
-    };
-  }
-  let decided = 'unknown';
-  try {
-    const r = await io.exec(afterRollback(a.ip_version), { timeoutMs: 30_000 });
-    decided = parseKeyValues(r.stdout).get('decided') ?? 'unknown';
-  } catch {
-    /* reported below as unknown */
-  }
-  if (decided === 'none') {
-    return { ...base, changed: true, failed: true, guard: 'unknown', msg: `iptables: the connection was lost while applying and no rollback was recorded on the host: check its rules (${a.ip_version === 'ipv4' ? 'iptables' : 'ip6tables'}-save)` };
-  }
-  if (decided !== 'rolled-back') {
-    return { ...base, changed: true, failed: true, guard: decided, msg: `iptables: the change was not confirmed and the rollback did not report back as done (${decided}); check the host's rules` };
-  }
-  return { ...base, changed: false, failed: true, guard: 'rolled-back', msg: `${head}. A new SSH connection works again.` };
-}
-
-/** The lock-out guard around the one command: save and arm, apply, confirm over a new connection (or wait for the rollback). */
-async function guardedApply(a: IptablesArgs, io: ActionIO, change: IptablesChange, base: RegisteredResult): Promise<RegisteredResult> {
-  const T = a.rollback_timeout * 1000;
-  const deadline = io.now() + T;
-  let armed: ExecResult;
-  try {
-    armed = await io.exec(armAndApply(a, change, a.rollback_timeout), { timeoutMs: T + 30_000 });
-  } catch {
-    return reportRollback(a, io, base, 'lost', deadline);
-  }
-  if (armed.code !== 0) return failure('the change was not applied', armed, { ...base, changed: false });
-  // Leave a quarter of the window (at least a second) to disarm over the new connection.
-  const remaining = deadline - io.now();
-  const connectMs = Math.max(500, Math.round(remaining - Math.max(1000, T / 4)));
-  const confirmStart = io.now();
-  if (!(await io.tryConnect(connectMs))) return reportRollback(a, io, base, 'cut-off', deadline);
-  let confirmed: ExecResult;
-  try {
-    confirmed = await io.exec(confirmScript(a.ip_version), { timeoutMs: 60_000 });
-  } catch {
-    return reportRollback(a, io, base, 'lost', deadline);
-  }
-  const decided = parseKeyValues(confirmed.stdout).get('decided');
-  if (decided === 'rolled-back') return reportRollback(a, io, base, 'too-late', deadline);
-  if (decided !== 'confirmed' || confirmed.code !== 0) {
-    return failure(`the change could not be confirmed (${decided ?? 'no answer'}); the armed rollback restores the previous rules within ${a.rollback_timeout}s`, confirmed, { ...base, changed: true });
-  }
-  return { ...base, guard: 'confirmed', confirm_ms: io.now() - confirmStart, rc: armed.code, stdout: armed.stdout, stderr: armed.stderr };
+/** The lock-out guard around the one command (lockout-guard-run.ts): save and arm, apply, confirm over a new connection. */
+function guardedApply(a: IptablesArgs, io: ActionIO, change: IptablesChange, base: RegisteredResult): Promise<RegisteredResult> {
+  return guardedRun(io, base, {
+    words: WORDS,
+    timeoutSeconds: a.rollback_timeout,
+    armAndApply: armAndApply(a, change, a.rollback_timeout),
+    confirm: confirmScript(a.ip_version),
+    confirmTimeoutMs: 60_000,
+    afterRollback: afterRollback(a.ip_version),
+    saveTool: `${a.ip_version === 'ipv4' ? 'iptables' : 'ip6tables'}-save`,
+    failure,
+    output: 'armed',
+  });
 }
 
 /** A comma string → list (Ansible's list type does this), upper-cased for ctstate. */

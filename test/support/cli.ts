@@ -33,3 +33,19 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** What `--json` reports for one host's task result. */
+export interface HostResult {
+  host: string;
+  status: string;
+  changes: string[];
+  message?: string;
+  diff?: { path: string; before: string; after: string };
+}
+
+/** The host results of the task named `task`, from `--json` output. */
+export function resultsOf(r: CliResult, task: string): HostResult[] {
+  return jsonLines(r.stdout)
+    .filter((e) => e.type === 'host_result' && (e.task as { name?: string } | undefined)?.name === task)
+    .map((e) => e.result as HostResult);
+}

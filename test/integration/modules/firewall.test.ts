@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { findHost, hostExec, hostSsh, ok, startLab } from '../../support/lab.js';
-import { jsonLines, tsinfra, type CliResult } from '../../support/cli.js';
+import { jsonLines, resultsOf, tsinfra, type CliResult } from '../../support/cli.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 3 });
 const dir = join(import.meta.dirname, '../../fixtures/playbooks/firewall');
@@ -18,20 +18,6 @@ function recapOf(r: CliResult): Recap {
   const recap = jsonLines(r.stdout).find((e) => e.type === 'recap');
   assert.ok(recap, `no recap in: ${r.stdout.slice(-2000)}${r.stderr}`);
   return recap.hosts as Recap;
-}
-
-interface HostResult {
-  host: string;
-  status: string;
-  changes: string[];
-  message?: string;
-  diff?: { path: string; before: string; after: string };
-}
-
-function resultsOf(r: CliResult, task: string): HostResult[] {
-  return jsonLines(r.stdout)
-    .filter((e) => e.type === 'host_result' && (e.task as { name?: string } | undefined)?.name === task)
-    .map((e) => e.result as HostResult);
 }
 
 function play(book: string, ...extra: string[]): Promise<CliResult> {

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostExec, hostSsh, ok, startLab } from '../../support/lab.js';
-import { jsonLines, tsinfra, type CliResult } from '../../support/cli.js';
+import { jsonLines, resultsOf, tsinfra, type CliResult } from '../../support/cli.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 2 });
 const HOSTS = ['master1', 'master2'];
@@ -27,20 +27,6 @@ function recapOf(r: CliResult): Recorded {
   const recap = jsonLines(r.stdout).find((e) => e.type === 'recap');
   assert.ok(recap, `no recap in: ${r.stdout.slice(-2000)}${r.stderr}`);
   return { recap: recap.hosts as Recap, roundTrips: recap.roundTrips as number };
-}
-
-interface HostResult {
-  host: string;
-  status: string;
-  changes: string[];
-  message?: string;
-  diff?: { path: string; before: string; after: string };
-}
-
-function resultsOf(r: CliResult, task: string): HostResult[] {
-  return jsonLines(r.stdout)
-    .filter((e) => e.type === 'host_result' && (e.task as { name?: string } | undefined)?.name === task)
-    .map((e) => e.result as HostResult);
 }
 
 /** Writes a playbook of iptables tasks (YAML is a superset of JSON) and runs it with --json. */

@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActionIO, ExecResult, RegisteredResult } from '../../../src/modules/define.js';
+import type { ActionIO, RegisteredResult } from '../../../src/modules/define.js';
 import { ROLLED_BACK, type FirewallArgs } from '../../../src/modules/firewall.js';
 import { ownedRules, parseFilterTable, planFirewall, wantedRules } from '../../../src/modules/firewall-rules.js';
 import { afterRollback, armAndApply, confirmAndPersist, directApply, firewallProbe, rollbackScript } from '../../../src/modules/firewall-scripts.js';
-import type { Script } from '../../../src/shell/script.js';
 import { getModule, validateArgs } from '../../../src/modules/registry.js';
+import { scriptedHost, type GuardHost } from '../../support/guard-host.js';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/modules/firewall');
 const save = (name: string) => readFileSync(join(FIXTURES, `${name}.save`), 'utf8');
@@ -25,63 +25,7 @@ function args(raw: Record<string, unknown> = {}): FirewallArgs {
 
 const CAPTURED = { trusted_cidrs: ['10.99.4.0/23', 'fd00:99::/64'], trusted_interfaces: ['zt+'], pre_chains: ['sshguard'], allow_ports: [22, 80, 443, 6443, '30000:32767'], allow_udp_ports: ['6783:6784'], policy: 'reject' };
 
-type Step = 'probe' | 'arm' | 'confirm' | 'after-rollback' | 'direct';
-
-interface Host {
-  probe: string;
-  armed?: Partial<ExecResult>;
-  confirmed?: Partial<ExecResult>;
-  /** Answers of successive tryConnect calls (then true). */
-  connects?: boolean[];
-  vars?: Record<string, unknown>;
-}
-
-function kindOf(script: Script): Step {
-  const t = script.text;
-  if (t.includes('tsi_dump')) return 'probe';
-  if (t.includes('echo armed=setsid')) return 'arm';
-  if (t.includes('echo decided=confirmed')) return 'confirm';
-  if (t.includes('echo decided=pending')) return 'after-rollback';
-  return 'direct';
-}
-
-function scripted(host: Host) {
-  let clock = 1_000_000;
-  const log: string[] = [];
-  const scripts: Script[] = [];
-  const connects = [...(host.connects ?? [])];
-  const io: ActionIO = {
-    exec: async (script) => {
-      const step = kindOf(script);
-      log.push(step);
-      scripts.push(script);
-      const ok = (stdout: string, over: Partial<ExecResult> = {}): ExecResult => ({ stdout, stderr: '', code: 0, signal: null, ...over });
-      if (step === 'probe') return ok(host.probe);
-      if (step === 'arm') {
-        clock += 200;
-        return ok('armed=setsid\napplied=1\n', host.armed);
-      }
-      if (step === 'confirm') return ok('decided=confirmed\n', host.confirmed);
-      if (step === 'after-rollback') return ok('decided=rolled-back\n');
-      return ok('');
-    },
-    vars: host.vars ?? {},
-    evaluate: () => undefined,
-    tryConnect: async (ms) => {
-      const answer = connects.length > 0 ? connects.shift()! : true;
-      log.push(`tryConnect(${ms}) → ${answer}`);
-      clock += answer ? 50 : ms;
-      return answer;
-    },
-    sleep: async (ms) => {
-      log.push(`sleep(${ms})`);
-      clock += ms;
-    },
-    now: () => clock,
-    verbosity: 0,
-  };
-  return { io, log, scripts };
-}
+const scripted = (host: GuardHost) => scriptedHost(host, (t) => t.includes('tsi_dump'));
 
 async function run(a: FirewallArgs, io: ActionIO): Promise<RegisteredResult> {
   const m = getModule('firewall');

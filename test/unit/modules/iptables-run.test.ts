@@ -4,10 +4,10 @@
 // controller means waiting for the rollback and failing with the rollback message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ActionIO, ExecResult, RegisteredResult } from '../../../src/modules/define.js';
+import type { ActionIO, RegisteredResult } from '../../../src/modules/define.js';
 import { ROLLED_BACK, type IptablesArgs } from '../../../src/modules/iptables.js';
 import { getModule, validateArgs } from '../../../src/modules/registry.js';
-import type { Script } from '../../../src/shell/script.js';
+import { scriptedHost, type GuardHost } from '../../support/guard-host.js';
 
 function args(raw: Record<string, unknown>): IptablesArgs {
   const v = validateArgs('iptables', raw);
@@ -21,63 +21,7 @@ const module = () => {
   return m;
 };
 
-type Step = 'probe' | 'arm' | 'confirm' | 'after-rollback' | 'direct';
-
-function kindOf(t: string): Step {
-  if (t.includes(' -S ')) return 'probe';
-  if (t.includes('echo armed=setsid')) return 'arm';
-  if (t.includes('echo decided=confirmed')) return 'confirm';
-  if (t.includes('echo decided=pending')) return 'after-rollback';
-  return 'direct';
-}
-
-interface Host {
-  probe: string;
-  armed?: Partial<ExecResult>;
-  confirmed?: Partial<ExecResult>;
-  direct?: Partial<ExecResult>;
-  /** Answers of successive tryConnect calls (then true). */
-  connects?: boolean[];
-  vars?: Record<string, unknown>;
-}
-
-function scripted(host: Host) {
-  let clock = 1_000_000;
-  const log: string[] = [];
-  const scripts: Script[] = [];
-  const connects = [...(host.connects ?? [])];
-  const io: ActionIO = {
-    exec: async (script) => {
-      const step = kindOf(script.text);
-      log.push(step);
-      scripts.push(script);
-      const ok = (stdout: string, over: Partial<ExecResult> = {}): ExecResult => ({ stdout, stderr: '', code: 0, signal: null, ...over });
-      if (step === 'probe') return ok(host.probe);
-      if (step === 'arm') {
-        clock += 200;
-        return ok('armed=setsid\napplied=1\n', host.armed);
-      }
-      if (step === 'confirm') return ok('decided=confirmed\n', host.confirmed);
-      if (step === 'after-rollback') return ok('decided=rolled-back\n');
-      return ok('', host.direct);
-    },
-    vars: host.vars ?? {},
-    evaluate: () => undefined,
-    tryConnect: async (ms) => {
-      const answer = connects.length > 0 ? connects.shift()! : true;
-      log.push(`tryConnect(${ms}) → ${answer}`);
-      clock += answer ? 50 : ms;
-      return answer;
-    },
-    sleep: async (ms) => {
-      log.push(`sleep(${ms})`);
-      clock += ms;
-    },
-    now: () => clock,
-    verbosity: 0,
-  };
-  return { io, log, scripts };
-}
+const scripted = (host: GuardHost) => scriptedHost(host, (t) => t.includes(' -S '));
 
 const run = (a: IptablesArgs, io: ActionIO): Promise<RegisteredResult> => module().run(a, io);
 
