@@ -180,3 +180,13 @@ test('a rule that drops the controller’s SSH is rolled back within rollback_ti
   assert.ok(elapsed >= 3000, `took ${elapsed} ms: the rollback fires only after rollback_timeout`);
   assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
 });
+
+test("a task's own check_mode: true stops an action after its plan, as --check does", async () => {
+  const before = await save('master1');
+  const r = await play('task-check-mode', {
+    gather_facts: false,
+    tasks: [{ name: 'planned only', iptables: { chain: 'INPUT', protocol: 'tcp', destination_port: 7777, jump: 'ACCEPT' }, check_mode: true }],
+  }, '--limit', 'master1');
+  assert.equal(succeeded(r).recap.master1!.changed, 1, 'the rule would be added');
+  assert.equal(await save('master1'), before, 'and nothing was');
+});
