@@ -17,31 +17,22 @@ const OLD = 'old content\n';
 const NEW = randomBytes(12 * 1024 * 1024).toString('base64');
 const bigSrc = work.file('big.txt', NEW);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const playbook = work.file(
-  'interrupt.yaml',
-  `- hosts: all
+/** The slow play; `before`: tasks that run first. */
+const slowBook = (file: string, before = '') =>
+  work.file(
+    file,
+    `- hosts: all
   gather_facts: false
   tasks:
-    - name: slow step
+${before}    - name: slow step
       shell: sleep 3
     - name: after the slow step
       copy: { dest: /var/tmp/fault-after, content: "after\\n" }
 `,
-);
+  );
+const playbook = slowBook('interrupt.yaml');
 // The same with a quick task first: the recap must count it, and not count the slow step the signal cut.
-const recapBook = work.file(
-  'interrupt-recap.yaml',
-  `- hosts: all
-  gather_facts: false
-  tasks:
-    - name: before the slow step
-      command: /bin/true
-    - name: slow step
-      shell: sleep 3
-    - name: after the slow step
-      copy: { dest: /var/tmp/fault-after, content: "after\\n" }
-`,
-);
+const recapBook = slowBook('interrupt-recap.yaml', '    - name: before the slow step\n      command: /bin/true\n');
 const copyBook = work.file(
   'interrupt-copy.yaml',
   `- hosts: all
