@@ -8,7 +8,7 @@ import type { Script } from '../shell/script.js';
 import type { ModuleTask } from '../playbook/playbook-plan.js';
 import type { HostState } from './host-state.js';
 import { controllerIO, withEnvironment } from './module-runner.js';
-import { becomeFor, environmentOf, holds, isReadOnlyCheck, loopItems, searchDirs, type TaskRunContext } from './task-runner.js';
+import { becomeFor, environmentOf, holds, isReadOnlyCheck, loopItems, loopItemVars, searchDirs, type TaskRunContext } from './task-runner.js';
 import { taskVars } from './variables.js';
 import { renderValue } from '../template/render.js';
 
@@ -27,8 +27,7 @@ export async function upcomingProbes(ctx: TaskRunContext, h: HostState, tasks: I
       const vars = taskVars(ctx.scope, h, task);
       const items = task.loop ? loopItems(task.loop, vars, task) : [undefined];
       for (const [index, item] of items.entries()) {
-        const loop = task.loop;
-        const itemVars = loop ? { ...vars, [loop.loopVar]: item, ansible_loop_var: loop.loopVar, ...(loop.indexVar ? { [loop.indexVar]: index } : {}) } : vars;
+        const itemVars = task.loop ? loopItemVars(task.loop, vars, item, index) : vars;
         const text = await probeText(ctx, h, task, itemVars, becomeUser);
         if (text !== undefined && !out.includes(text)) out.push(text); // loop items often read the same file
       }

@@ -61,6 +61,7 @@ export async function probeWithReadAhead(conn: Connection, text: string, options
   }
   const batch = composeProbes([text, ...others]);
   const [own, ...results] = batch.split(await runScript(conn, batch.text, options));
+  if (own) probes.keep(probeKey(user, text), own, false);
   others.forEach((t, i) => results[i] && probes.keep(probeKey(user, t), results[i]));
   // The batch failed before the first probe finished: run it alone, as without reading ahead.
   return own ?? runScript(conn, text, options);

@@ -51,6 +51,11 @@ export function loopItems(loop: LoopSpec, vars: Record<string, unknown>, task: M
   return loop.flatten ? items.flat(1) : items;
 }
 
+/** A loop item's variables: the loop variable, ansible_loop_var and, with loop_control.index_var, the index. */
+export function loopItemVars(loop: LoopSpec, vars: Record<string, unknown>, item: unknown, index: number): Record<string, unknown> {
+  return { ...vars, [loop.loopVar]: item, ansible_loop_var: loop.loopVar, ...(loop.indexVar ? { [loop.indexVar]: index } : {}) };
+}
+
 export function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const layer of task.environment) {
@@ -193,7 +198,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
       const items = loopItems(task.loop, vars, task);
       const perItem: RegisteredResult[] = [];
       for (const [index, item] of items.entries()) {
-        const itemVars = { ...vars, [task.loop.loopVar]: item, ansible_loop_var: task.loop.loopVar, ...(task.loop.indexVar ? { [task.loop.indexVar]: index } : {}) };
+        const itemVars = loopItemVars(task.loop, vars, item, index);
         const label = itemLabel(task.loop, item, itemVars, task);
         let r: RegisteredResult;
         if (!holds(task.when, itemVars, task)) r = { changed: false, failed: false, skipped: true, msg: 'condition false' };
