@@ -125,11 +125,19 @@ test('SIGTERM while copy writes a large file: each host keeps the old or gets th
   t.diagnostic(`signal ${wasRunning ? 'during' : 'after'} the run: ${seen.join(' ')}`);
 });
 
-test('a second SIGINT exits at once, even while the first waits on an unreachable host', async () => {
+/** The slow play with the third host's link down (a connect to it hangs), the link back up afterwards. */
+async function withDeadHost(body: (run: Awaited<ReturnType<typeof startSlowPlay>>, dead: string) => Promise<void>): Promise<void> {
   const dead = names[2]!;
   ok(await hostExec(lab, dead, 'ip link set eth0 down'));
   try {
-    const run = await startSlowPlay(['--json', '--timeout', '30'], names.slice(0, 2));
+    await body(await startSlowPlay(['--json', '--timeout', '30'], names.slice(0, 2)), dead);
+  } finally {
+    ok(await hostExec(lab, dead, 'ip link set eth0 up'));
+  }
+}
+
+test('a second SIGINT exits at once, even while the first waits on an unreachable host', async () => {
+  await withDeadHost(async (run) => {
     const sentAt = Date.now();
     run.child.kill('SIGINT');
     await sleep(50);
@@ -137,17 +145,12 @@ test('a second SIGINT exits at once, even while the first waits on an unreachabl
     const r = await run.done;
     assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
     assert.ok(Date.now() - sentAt < 2000, `exited ${Date.now() - sentAt} ms after the first SIGINT`);
-  } finally {
-    ok(await hostExec(lab, dead, 'ip link set eth0 up'));
-  }
+  });
   await assertClean('double SIGINT');
 });
 
 test('a single SIGINT does not wait for a connect in progress to a dead host', async () => {
-  const dead = names[2]!;
-  ok(await hostExec(lab, dead, 'ip link set eth0 down'));
-  try {
-    const run = await startSlowPlay(['--json', '--timeout', '30'], names.slice(0, 2));
+  await withDeadHost(async (run, dead) => {
     const sentAt = Date.now();
     run.child.kill('SIGINT');
     const r = await run.done;
@@ -156,8 +159,6 @@ test('a single SIGINT does not wait for a connect in progress to a dead host', a
     // The recap does not wait for the connect either, and does not call the host unreachable: the run gave up on it.
     assert.equal(jsonLines(r.stdout).find((e) => e.type === 'recap')?.interrupted, 'SIGINT', r.stdout.slice(-1500));
     assert.equal(recapOf(r).hosts[dead]?.unreachable, 0);
-  } finally {
-    ok(await hostExec(lab, dead, 'ip link set eth0 up'));
-  }
+  });
   await assertClean('dead host');
 });

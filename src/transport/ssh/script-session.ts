@@ -190,10 +190,10 @@ export class ScriptSession {
 
   /** Why the channel closed: sudo refused us (as a plain exec would report it), or the session just ended. */
   private closedError(): Error {
-    const why = !this.entered && this.become ? describeBecomeFailure(this.beforeErr, this.become.user, !!this.become.password) : undefined;
-    if (why) return new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: why });
-    if (!this.entered && this.become) return new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: `sudo to ${this.become.user} failed: ${this.beforeErr.trim().slice(0, 200)}` });
-    return new ConnectError(this.host, 'ssh', 'the remote shell session ended');
+    if (this.entered || !this.become) return new ConnectError(this.host, 'ssh', 'the remote shell session ended');
+    const { user, password } = this.become;
+    const why = describeBecomeFailure(this.beforeErr, user, !!password) ?? `sudo to ${user} failed: ${this.beforeErr.trim().slice(0, 200)}`;
+    return new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: why });
   }
 
   private fail(error: Error): void {
