@@ -1,8 +1,11 @@
 // Several read-only probe scripts in one remote exec, so a no-change run costs one round trip for a run of tasks
-// instead of one each. Each script runs exactly as alone: `/bin/sh -s` with its text on stdin (a quoted here-doc,
-// so nothing in it is expanded), and its stdout, stderr and exit code come back between random markers.
+// instead of one each. Each script runs as alone would, in a subshell (its own variables, traps, `set -e` and
+// `exit`) with stdin from /dev/null, and its stdout, stderr and exit code come back between random markers. A
+// subshell is a fork where `/bin/sh -s` would be a fork and an exec: on a host running fifty probes that is the
+// difference that shows. The shared reads the probes start with (shell/shared-read.ts) run once, first.
 import { randomBytes } from 'node:crypto';
 import type { ExecResult } from '../modules/define.js';
+import { splitSharedRead } from '../shell/shared-read.js';
 
 export interface ProbeBatch {
   /** The combined script, for `/bin/sh -s`. */
@@ -14,16 +17,18 @@ export interface ProbeBatch {
 export function composeProbes(texts: readonly string[]): ProbeBatch {
   // Random per batch: no script or output can contain it by chance, nor forge another script's result.
   const marker = `TSINFRA-PROBE-${randomBytes(12).toString('hex')}`;
+  const shared = new Set<string>();
   const parts = texts.map((text, i) => {
-    const body = text.endsWith('\n') ? text : `${text}\n`;
+    const { shared: read, rest } = splitSharedRead(text);
+    if (read !== undefined) shared.add(read);
     return [
-      `/bin/sh -s <<'${marker}-EOF'`,
-      `${body}${marker}-EOF`,
+      // `:` first: a script of only comments (or nothing) is not an empty, and so invalid, subshell.
+      `( :\n${rest.endsWith('\n') ? rest : `${rest}\n`}) </dev/null`,
       `printf '\\n${marker}:${i}:%s\\n' "$?"`,
       `printf '\\n${marker}:${i}\\n' >&2`,
     ].join('\n');
   });
-  return { text: `${parts.join('\n')}\n`, split: (r) => splitOutput(r, marker, texts.length) };
+  return { text: `${[...shared, ...parts].join('\n')}\n`, split: (r) => splitOutput(r, marker, texts.length) };
 }
 
 function splitOutput(r: ExecResult, marker: string, count: number): ExecResult[] {

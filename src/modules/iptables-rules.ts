@@ -8,6 +8,7 @@
 //   [-m conntrack] --ctstate A,B (--state with match: [state])  -m comment --comment TEXT
 // A value starting with ! is negated as Ansible does it: `source: "!10.0.0.0/8"` → `! -s 10.0.0.0/8`.
 import { PlanError, type FileDiff } from './define.js';
+import { parseNetwork } from './firewall-rules.js';
 import { fromBase64, parseKeyValues } from './probe-output.js';
 
 export type Table = 'filter' | 'nat' | 'mangle' | 'raw' | 'security';
@@ -87,6 +88,92 @@ export function headWords(spec: Pick<IptablesSpec, 'wait' | 'table'>): string[] 
 /** Words as iptables-save prints them: a word with blanks or quotes in double quotes, `"` and `\` escaped. */
 export function displayWords(words: readonly string[]): string {
   return words.map((w) => (w === '' || /[\s"'\\]/.test(w) ? `"${w.replace(/[\\"]/g, (c) => `\\${c}`)}"` : w)).join(' ');
+}
+
+// ---- the rule as `iptables -S` prints it -------------------------------------------------------------------------
+
+/** xtables_save_string: a word of [A-Za-z0-9_-] alone, anything else in double quotes with `"`, `\` and `'` escaped. */
+function savedString(value: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(value) ? value : `"${value.replace(/["\\']/g, (c) => `\\${c}`)}"`;
+}
+
+/** `! -s 10.0.0.0/8` or `-s 10.0.0.5/32`; '' for /0 (iptables prints no address then); undefined when unsure. */
+function savedAddress(flag: string, value: string | undefined, version: IpVersion): string | undefined {
+  if (value === undefined) return '';
+  const negated = value.startsWith('!');
+  const n = parseNetwork(negated ? value.slice(1) : value);
+  if (!n || n.family !== version) return undefined; // a host name, a list, a netmask: iptables resolves it
+  if (n.prefix === 0) return negated ? undefined : '';
+  return `${negated ? '! ' : ''}${flag} ${n.text}`;
+}
+
+function savedNegatable(flag: string, value: string, ok: RegExp): string | undefined {
+  const negated = value.startsWith('!');
+  const v = negated ? value.slice(1).trim() : value;
+  return ok.test(v) ? `${negated ? '! ' : ''}${flag} ${v}` : undefined;
+}
+
+/** Decimal ports as iptables prints them back: `22`, `1000:2000`; undefined for names, `022` (octal!), open ranges. */
+function savedPort(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return '';
+  const negated = value.startsWith('!');
+  const v = negated ? value.slice(1).trim() : value;
+  const m = /^(0|[1-9][0-9]{0,4})(?::(0|[1-9][0-9]{0,4}))?$/.exec(v);
+  if (!m || Number(m[1]) > 65535 || (m[2] !== undefined && (Number(m[2]) > 65535 || Number(m[2]) <= Number(m[1])))) return undefined;
+  return `${negated ? '! ' : ''}${flag} ${v}`;
+}
+
+const STATE_ORDER: readonly string[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
+
+/**
+ * The rule as `iptables -S CHAIN` prints it (`-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT`), so a probe can find it
+ * in one listing of the chain instead of one `iptables -C` per rule. Undefined where the printed form is not
+ * certain (host names, service names, targets with options, unusual matches): the probe then asks `-C`. Checked
+ * against real iptables in test/integration/modules/iptables-saved-line.test.ts.
+ *
+ * iptables prints -s, -d, -i, -o, -p, then each match in command-line order with its options, then -j. Ansible's
+ * word order puts the explicit `match` list first, the protocol's own match when a port is given next, then
+ * conntrack (for ctstate) and comment.
+ */
+export function savedLine(spec: IptablesSpec): string | undefined {
+  if (spec.policy !== undefined) return undefined;
+  const head = [
+    savedAddress('-s', spec.source, spec.ip_version),
+    savedAddress('-d', spec.destination, spec.ip_version),
+    spec.in_interface === undefined ? '' : savedNegatable('-i', spec.in_interface, /^[A-Za-z0-9_.@:-]+\+?$/),
+    spec.out_interface === undefined ? '' : savedNegatable('-o', spec.out_interface, /^[A-Za-z0-9_.@:-]+\+?$/),
+  ];
+  const protocols = spec.ip_version === 'ipv4' ? ['tcp', 'udp', 'icmp'] : ['tcp', 'udp'];
+  if (spec.protocol !== undefined && !protocols.includes(spec.protocol)) return undefined;
+  head.push(spec.protocol === undefined ? '' : `-p ${spec.protocol}`);
+  const ports = [savedPort('--sport', spec.source_port), savedPort('--dport', spec.destination_port)];
+  if ([...head, ...ports].includes(undefined)) return undefined;
+  const portWords = ports.filter((p) => p !== '').join(' ');
+  if (portWords !== '' && spec.protocol !== 'tcp' && spec.protocol !== 'udp') return undefined;
+
+  const states = [...new Set(spec.ctstate)];
+  if (states.some((s) => !STATE_ORDER.includes(s))) return undefined;
+  const stateList = STATE_ORDER.filter((s) => states.includes(s)).join(',');
+  const matches: string[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, words: string): void => {
+    seen.add(name);
+    matches.push(words === '' ? `-m ${name}` : `-m ${name} ${words}`);
+  };
+  for (const m of spec.match) {
+    if (seen.has(m)) return undefined;
+    if (m === spec.protocol && (m === 'tcp' || m === 'udp') && portWords !== '') add(m, portWords);
+    else if (m === 'conntrack' && states.length > 0) add(m, `--ctstate ${stateList}`);
+    else if (m === 'state' && states.length > 0 && !states.includes('SNAT') && !states.includes('DNAT')) add(m, `--state ${stateList}`);
+    else return undefined; // a match iptables may print with options we do not predict
+  }
+  if (portWords !== '' && !seen.has(spec.protocol!)) add(spec.protocol!, portWords);
+  if (states.length > 0 && !seen.has('conntrack') && !seen.has('state')) add('conntrack', `--ctstate ${stateList}`);
+  if (spec.comment !== undefined) add('comment', `--comment ${savedString(spec.comment)}`);
+
+  if (spec.jump !== undefined && !['ACCEPT', 'DROP', 'RETURN'].includes(spec.jump)) return undefined; // REJECT, LOG…: printed with options
+  const jump = spec.jump === undefined ? '' : `-j ${spec.jump}`;
+  return ['-A', spec.chain, ...head, ...matches, jump].filter((w) => w !== '').join(' ');
 }
 
 // ---- the probe's output -----------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@
 // and -v6; it saves and restores only the table the change is in.
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { afterRollbackScript, armAndApplyScript, confirmParts, IS_ARMED, rollbackScript as guardRollback } from './lockout-guard.js';
-import { commandWords, headWords, ruleWords, TOOLS, type IpVersion, type IptablesChange, type IptablesSpec, type Table } from './iptables-rules.js';
+import { sharedName, sharedRead } from '../shell/shared-read.js';
+import { commandWords, headWords, ruleWords, savedLine, TOOLS, type IpVersion, type IptablesChange, type IptablesSpec, type Table } from './iptables-rules.js';
 
 /** Where a guarded change keeps the saved table and its rollback (root-only, gone at reboot). */
 export function guardDir(version: IpVersion): string {
@@ -17,32 +18,59 @@ export function guardDir(version: IpVersion): string {
  * Read-only, always exits 0 and prints key=value lines: missing=1 when the command is not there; armed=<dir> for
  * every guard under /run/tsinfra (ours or firewall's) whose rollback is still armed; chain=1 with the chain's
  * policy= (built-in chains) and rules= (how many), or chain=0 with chain_rc= and chain_error= (base64); in rule mode
- * check= (the exit code of `-C`) and check_error= (base64) when it is not 0.
+ * check= (0 present, 1 absent, else `-C` failed) and check_error= (base64) when it is not 0.
+ *
+ * The chain's listing is a shared read (one `-S` for every rule of a batch in that chain), and a rule whose printed
+ * form is certain (savedLine) is looked up in it: a rule already there costs no process. Any other rule, and any
+ * rule not found, is asked of `iptables -C`, which knows every match and target.
  */
 export function iptablesProbe(spec: IptablesSpec): Script {
   const { bin } = TOOLS[spec.ip_version];
-  const head = headWords(spec);
+  // Plain -w (wait for the lock as long as it takes) whatever the task's `wait`: the same listing for every rule.
+  const list = sh`${bin} -w -t ${spec.table} -S ${spec.chain}`;
+  const v = sharedName(list.text);
   const parts: Script[] = [
+    sharedRead(raw(`${v}=$(${list.text} 2>/dev/null); ${v}_rc=$?`)),
     raw('set -u'),
     sh`if ! command -v ${bin} >/dev/null 2>&1; then echo missing=1; exit 0; fi`,
     IS_ARMED,
     raw('for tsi_d in /run/tsinfra/*; do'),
     raw('  if [ -d "$tsi_d" ] && [ ! -e "$tsi_d/decided" ] && tsi_armed; then printf \'armed=%s\\n\' "${tsi_d##*/}"; fi'),
     raw('done'),
-    sh`if tsi_out=$(${bin} ${head} -S ${spec.chain} 2>/dev/null); then`,
+    raw(`if [ "$${v}_rc" -eq 0 ]; then`),
     raw('  echo chain=1'),
-    raw('  printf \'%s\\n\' "$tsi_out" | awk \'$1 == "-P" { print "policy=" $3 } $1 == "-A" { n++ } END { print "rules=" (n + 0) }\''),
+    // Builtins only: the listing is already here, so counting it costs no process.
+    raw('  tsi_n=0'),
+    raw('  while read -r tsi_a tsi_b tsi_c tsi_rest; do'),
+    raw('    case $tsi_a in -P) echo "policy=$tsi_c" ;; -A) tsi_n=$((tsi_n + 1)) ;; esac'),
+    raw('  done <<TSI_LISTING'),
+    raw(`$${v}`),
+    raw('TSI_LISTING'),
+    raw('  echo "rules=$tsi_n"'),
   ];
   if (spec.policy === undefined) {
-    parts.push(
-      sh`  tsi_err=$(${bin} ${head} -C ${spec.chain} ${ruleWords(spec)} 2>&1 >/dev/null); tsi_rc=$?`,
-      raw('  echo "check=$tsi_rc"'),
-      raw('  if [ "$tsi_rc" -ne 0 ]; then printf \'check_error=%s\\n\' "$(printf \'%s\' "$tsi_err" | head -c 2000 | base64 -w0)"; fi'),
-    );
+    const check = joinScripts([
+      sh`    tsi_err=$(${bin} ${headWords(spec)} -C ${spec.chain} ${ruleWords(spec)} 2>&1 >/dev/null); tsi_rc=$?`,
+      raw('    echo "check=$tsi_rc"'),
+      raw('    if [ "$tsi_rc" -ne 0 ]; then printf \'check_error=%s\\n\' "$(printf \'%s\' "$tsi_err" | head -c 2000 | base64 -w0)"; fi'),
+    ]);
+    const line = savedLine(spec);
+    if (line === undefined) parts.push(raw('  {'), check, raw('  }'));
+    else {
+      parts.push(
+        raw("  tsi_nl='\n'"),
+        raw(`  case "$tsi_nl$${v}$tsi_nl" in`),
+        sh`    *"$tsi_nl"${line}"$tsi_nl"*) echo check=0 ;;`,
+        raw('    *)'),
+        check,
+        raw('    ;;'),
+        raw('  esac'),
+      );
+    }
   }
   parts.push(
     raw('else'),
-    sh`  tsi_err=$(${bin} ${head} -S ${spec.chain} 2>&1 >/dev/null); tsi_rc=$?`,
+    sh`  tsi_err=$(${list} 2>&1 >/dev/null); tsi_rc=$?`,
     raw('  printf \'chain=0\\nchain_rc=%s\\nchain_error=%s\\n\' "$tsi_rc" "$(printf \'%s\' "$tsi_err" | head -c 2000 | base64 -w0)"'),
     raw('fi'),
     raw('exit 0'),

@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { composeProbes } from '../../../src/engine/probe-batch.js';
+import { raw } from '../../../src/shell/script.js';
+import { sharedName, sharedRead } from '../../../src/shell/shared-read.js';
 
 function runLocally(text: string) {
   const r = spawnSync('/bin/sh', ['-s'], { input: text, encoding: 'utf8' });
@@ -43,4 +48,32 @@ test('a batch cut short gives only the finished results', () => {
   const whole = runLocally(batch.text);
   const cut = { ...whole, stdout: whole.stdout.slice(0, whole.stdout.lastIndexOf('TSINFRA-PROBE')) };
   assert.deepEqual(batch.split(cut).map((r) => r.stdout), ['a\n']);
+});
+
+test('a shared read runs once for the batch, first; each probe runs as alone would', () => {
+  const read = (n: string) => sharedRead(raw(`${n}=$(echo read >> "$TSI_TEST_LOG"; echo value); ${n}_rc=$?`)).text;
+  const name = sharedName('the same listing');
+  const scripts = [`${read(name)}\necho "one: $${name} $${name}_rc"`, `${read(name)}\necho "two: $${name}"`, 'echo "three: ${tsi_s_unset-none}"'];
+  const batch = composeProbes(scripts);
+  assert.equal(batch.text.split(read(name)).length, 2, 'the shared read appears once');
+  const dir = mkdtempSync(join(tmpdir(), 'tsinfra-batch-'));
+  try {
+    const run = (text: string, log: string) => {
+      const r = spawnSync('/bin/sh', ['-s'], { input: text, encoding: 'utf8', env: { ...process.env, TSI_TEST_LOG: join(dir, log) } });
+      return { stdout: r.stdout, stderr: r.stderr, code: r.status, signal: null };
+    };
+    const results = batch.split(run(batch.text, 'batch'));
+    assert.deepEqual(results.map((r) => r.stdout), ['one: value 0\n', 'two: value\n', 'three: none\n']);
+    assert.equal(readFileSync(join(dir, 'batch'), 'utf8'), 'read\n', 'read once for two probes');
+    scripts.forEach((s, i) => assert.equal(run(s, `alone${i}`).stdout, results[i]!.stdout, `alone, probe ${i} reads for itself`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a probe that does not start with its shared read (an environment goes first) keeps it, in its subshell', () => {
+  const shared = sharedRead(raw('tsi_s_x=$PATH_HINT')).text;
+  const batch = composeProbes([`export PATH_HINT=mine\n${shared}\necho "$tsi_s_x"`, `${shared}\necho "[$tsi_s_x]"`]);
+  const results = batch.split(runLocally(batch.text));
+  assert.deepEqual(results.map((r) => r.stdout), ['mine\n', '[]\n']);
 });

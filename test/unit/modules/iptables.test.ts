@@ -17,6 +17,7 @@ import {
   ruleWords,
   type IptablesChange,
 } from '../../../src/modules/iptables-rules.js';
+import { splitSharedRead } from '../../../src/shell/shared-read.js';
 import { afterRollback, armAndApply, confirmScript, directApply, iptablesProbe, rollbackScript } from '../../../src/modules/iptables-scripts.js';
 
 function args(raw: Record<string, unknown>): IptablesArgs {
@@ -148,10 +149,14 @@ const SSH = { chain: 'INPUT', protocol: 'tcp', destination_port: 22, jump: 'ACCE
 const probe = (extra: string) => parseIptablesState(`chain=1\npolicy=ACCEPT\nrules=3\n${extra}`);
 const describe = (spec: Record<string, unknown>, out: string) => planIptables(args(spec), parseIptablesState(out)).map(describeIptablesChange);
 
-test('the probe: -S for the chain, -C for the rule, exactly the words of the apply, with -w and the table', () => {
+test('the probe: the chain listed as a shared read, -C for the rule with exactly the words of the apply, -w and the table', () => {
   const a = args({ ...SSH, table: 'filter', wait: 5, comment: "it's $(ssh)" });
   const text = iptablesProbe(a).text;
-  assert.ok(text.includes("tsi_out=$(iptables -w 5 -t filter -S INPUT 2>/dev/null)"), text);
+  const { shared } = splitSharedRead(text);
+  assert.match(shared ?? '', /^# tsinfra: shared read \{\ntsi_s_[0-9a-f]{12}=\$\(iptables -w -t filter -S INPUT 2>\/dev\/null\); tsi_s_[0-9a-f]{12}_rc=\$\?\n/, text);
+  assert.equal(splitSharedRead(iptablesProbe(args({ ...SSH, destination_port: 80 })).text).shared, shared, 'every rule of the chain shares the listing');
+  assert.notEqual(splitSharedRead(iptablesProbe(args({ ...SSH, chain: 'FORWARD' })).text).shared, shared);
+  assert.ok(text.includes(`*"$tsi_nl"'-A INPUT -p tcp -m tcp --dport 22 -m comment --comment "it\\'\\''s $(ssh)" -j ACCEPT'"$tsi_nl"*) echo check=0 ;;`), text);
   assert.ok(text.includes("tsi_err=$(iptables -w 5 -t filter -C INPUT -p tcp -j ACCEPT --destination-port 22 -m comment --comment 'it'\\''s $(ssh)' 2>&1 >/dev/null); tsi_rc=$?"), text);
   assert.ok(iptablesProbe(args({ ...SSH, ip_version: 'ipv6' })).text.includes('ip6tables -w -t filter -C INPUT'));
   assert.equal(iptablesProbe(args({ chain: 'INPUT', policy: 'DROP' })).text.includes(' -C '), false, 'policy mode: no -C');
