@@ -112,14 +112,28 @@ function actionIO(inv: Invocation, declared?: string): ActionIO {
   };
 }
 
+/**
+ * The module's probe for these args, worked out once per args object: validateArgs hands the same frozen args to
+ * every host whose task rendered alike, so fifty hosts build one script (a prepared template is its own object).
+ */
+const probes = new WeakMap<object, Script | undefined>();
+
+export function probeFor(m: AnyModule, args: unknown): Script | undefined {
+  const key = args as object;
+  if (probes.has(key)) return probes.get(key);
+  const script = m.kind === 'state' ? m.probe(args as never) : m.probe?.(args as never);
+  probes.set(key, script);
+  return script;
+}
+
 export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   const m = inv.module;
   if (m.kind === 'action') {
     if (inv.check && m.checkMode === 'skip') return { changed: false, failed: false, skipped: true, msg: 'skipped in check mode' };
-    return m.run(inv.args, actionIO(inv, m.probe?.(inv.args as never).text));
+    return m.run(inv.args, actionIO(inv, probeFor(m, inv.args)?.text));
   }
   const args = m.prepare ? await m.prepare(inv.args, controllerIO(inv)) : inv.args;
-  const probe = m.probe(args);
+  const probe = probeFor(m, args);
   let probed: ExecResult = NO_PROBE;
   if (probe) {
     probed = await execScript(inv, probe, 'probe');

@@ -7,7 +7,7 @@ import type { AnyModule } from '../modules/define.js';
 import type { Script } from '../shell/script.js';
 import type { ModuleTask } from '../playbook/playbook-plan.js';
 import type { HostState } from './host-state.js';
-import { controllerIO, withEnvironment } from './module-runner.js';
+import { controllerIO, probeFor, withEnvironment } from './module-runner.js';
 import { becomeFor, environmentOf, holds, isReadOnlyCheck, loopItems, loopItemVars, searchDirs, type TaskRunContext } from './task-runner.js';
 import { taskVars } from './variables.js';
 import { renderValue } from '../template/render.js';
@@ -61,9 +61,9 @@ async function probeText(ctx: TaskRunContext, h: HostState, task: ModuleTask, va
   let script: Script | undefined;
   if (module.kind === 'state') {
     const io = controllerIO({ searchDirs: searchDirs(ctx, task), vars, taskLabel: task.name ?? task.label });
-    script = module.probe(module.prepare ? await module.prepare(valid.args, io) : valid.args);
+    script = probeFor(module, module.prepare ? await module.prepare(valid.args, io) : valid.args);
   } else {
-    script = module.probe?.(valid.args) ?? (isReadOnlyCheck(task) ? module.script?.(valid.args) : undefined);
+    script = probeFor(module, valid.args) ?? (isReadOnlyCheck(task) ? module.script?.(valid.args) : undefined);
   }
   return script && withEnvironment(script, environmentOf(task, vars));
 }

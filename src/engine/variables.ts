@@ -32,20 +32,34 @@ function hostvarsOf(h: HostState): Record<string, unknown> {
   return { ...h.host.vars, ...(h.facts ? { facts: h.facts, ansible_facts: h.facts } : {}), ...h.runVars, inventory_hostname: h.name };
 }
 
+/**
+ * `hostvars`, one per play scope: a view whose every host is built when read (so it is always current), as a data
+ * property, which is what templates and conditions look up (accessor properties they ignore). Built per task, it
+ * cost every task on every host one property per inventory host: quadratic in the inventory.
+ */
+const hostvarsByScope = new WeakMap<PlayScope, Record<string, unknown>>();
+
 function lazyHostvars(scope: PlayScope): Record<string, unknown> {
-  const cache = new Map<string, Record<string, unknown>>();
-  const target: Record<string, unknown> = {};
-  for (const name of scope.allHosts.keys()) {
-    Object.defineProperty(target, name, {
-      enumerable: true,
-      get: () => {
-        let v = cache.get(name);
-        if (!v) cache.set(name, (v = hostvarsOf(scope.allHosts.get(name)!)));
-        return v;
-      },
-    });
-  }
-  return target;
+  let view = hostvarsByScope.get(scope);
+  if (view) return view;
+  const of = (name: string | symbol) => (typeof name === 'string' ? scope.allHosts.get(name) : undefined);
+  view = new Proxy({} as Record<string, unknown>, {
+    get: (_t, name) => {
+      const h = of(name);
+      return h ? hostvarsOf(h) : undefined;
+    },
+    has: (_t, name) => of(name) !== undefined,
+    ownKeys: () => [...scope.allHosts.keys()],
+    getOwnPropertyDescriptor: (_t, name) => {
+      const h = of(name);
+      return h ? { value: hostvarsOf(h), enumerable: true, configurable: true, writable: false } : undefined;
+    },
+    set: () => false,
+    defineProperty: () => false,
+    deleteProperty: () => false,
+  });
+  hostvarsByScope.set(scope, view);
+  return view;
 }
 
 const TEMPLATE_PASSES = 4;
@@ -55,11 +69,12 @@ const TEMPLATE_PASSES = 4;
  * few passes deep, like Ansible's lazy templating. One that cannot render yet is left as written: it is an error
  * only if a task really uses it.
  */
-function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string }): void {
+function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string }, h: HostState): void {
   for (let pass = 0; pass < TEMPLATE_PASSES; pass++) {
     let changed = false;
     for (const [k, v] of Object.entries(vars)) {
-      if (!containsTemplate(v)) continue;
+      // Facts and results are data the host reported, not templates (and the facts are big to walk).
+      if (v === h.facts || (Object.hasOwn(h.runVars, k) && h.runVars[k] === v) || !containsTemplate(v)) continue;
       try {
         const rendered = renderValue(v, vars, { file: at.file });
         if (rendered !== v) {
@@ -103,7 +118,7 @@ export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; 
     playbook_dir: scope.plan.file.replace(/\/[^/]*$/, ''),
   };
   if (task.role) vars.role_path = scope.plan.roles[task.role]?.dir;
-  resolveTemplatedVars(vars, scope.play.at);
+  resolveTemplatedVars(vars, scope.play.at, h);
   vars.hostvars = lazyHostvars(scope); // after resolving: reading it builds every host's view
   return vars;
 }

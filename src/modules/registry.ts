@@ -98,7 +98,61 @@ export type ValidateResult<A = Record<string, unknown>> = { ok: true; args: A } 
  * On success `args` is a fresh object with defaults filled in, aliases renamed and Ansible-style scalars
  * (`yes`, `"8080"`) converted to the schema's types.
  */
+/**
+ * Validated args by module and input (JSON): fifty hosts rendering a task to the same args validate it once. The
+ * args are deep-frozen, so the hosts that share them cannot change them under each other, and their identity can
+ * key further memos (module-runner's probe scripts).
+ */
+const validated = new Map<string, ValidateResult>();
+const VALIDATED_MAX = 4096;
+
 export function validateArgs(moduleName: string, rawArgs: unknown): ValidateResult {
+  const key = plainKey(moduleName, rawArgs);
+  const known = key === undefined ? undefined : validated.get(key);
+  if (known) return known;
+  const result = validateFresh(moduleName, rawArgs);
+  if (key !== undefined) {
+    if (validated.size >= VALIDATED_MAX) validated.clear();
+    validated.set(key, result.ok ? { ok: true, args: deepFreeze(result.args) } : result);
+  }
+  return validated.get(key!) ?? result;
+}
+
+/** A key for plain data only (objects, arrays, strings, numbers, booleans, null); undefined for anything else. */
+function plainKey(moduleName: string, value: unknown): string | undefined {
+  try {
+    return `${moduleName}\0${JSON.stringify(value, (_k, v: unknown) => {
+      if (v === undefined || typeof v === 'function' || typeof v === 'bigint' || typeof v === 'symbol' || (typeof v === 'number' && !Number.isFinite(v))) throw NOT_PLAIN;
+      if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) throw NOT_PLAIN;
+      return v;
+    })}`;
+  } catch {
+    return undefined;
+  }
+}
+const NOT_PLAIN = new Error('not plain data');
+
+/**
+ * A copy of the maps and lists in `v` (the module may fill in defaults without touching the caller's data). Not
+ * structuredClone: that refuses views such as `hostvars` and strips the class off values such as secrets.
+ */
+function copyData(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyData);
+  if (typeof v === 'object' && v !== null && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+    return Object.fromEntries(Object.keys(v).map((k) => [k, copyData((v as Record<string, unknown>)[k])]));
+  }
+  return v;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+function validateFresh(moduleName: string, rawArgs: unknown): ValidateResult {
   const entry = registry.get(moduleName);
   if (!entry) {
     const near = closest(moduleName, moduleNames());
@@ -111,7 +165,7 @@ export function validateArgs(moduleName: string, rawArgs: unknown): ValidateResu
   if (typeof input !== 'object' || Array.isArray(input)) {
     return invalid([{ path: '', message: `${mod.name}: arguments must be a mapping of names to values, got ${describeValue(input)}` }]);
   }
-  const args = structuredClone(input) as Record<string, unknown>;
+  const args = copyData(input) as Record<string, unknown>;
   const early: ArgProblem[] = [];
   for (const [alias, canonical] of Object.entries(mod.aliases ?? {})) {
     if (!(alias in args)) continue;

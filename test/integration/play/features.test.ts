@@ -43,3 +43,12 @@ test('include_tasks with a loop runs the file once per item; a templated path is
     assert.equal(ok(await hostExec(lab, h, 'cat /var/tmp/includes')), `one\ntwo\nchosen ${h}\n`);
   }
 });
+
+test('hostvars: other hosts\' inventory vars, facts and set_fact results, in templates, conditions and as a value', async () => {
+  const r = await tsinfra(['play', join(dir, 'hostvars.yaml'), '-i', lab.inventoryPath]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const master2 = lab.hosts.find((h) => h.name === 'master2')!;
+  for (const h of ['master1', 'master2', 'master3']) {
+    assert.equal(ok(await hostExec(lab, h, 'cat /var/tmp/hostvars.txt')), `next=${master2.sshAddress} master2 marked-master2\nall=master1 master2 master3 \ncopied=marked-master3\n`);
+  }
+});
