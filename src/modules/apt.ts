@@ -80,13 +80,8 @@ function probe(a: AptArgs): Script {
   const latest = a.state === 'latest' ? [...new Set(specs.filter((s) => s.version === undefined).map(queryName))] : [];
   if (latest.length > 0) parts.push(raw('echo policy_begin'), sh`apt-cache policy -- ${latest} 2>/dev/null || true`, raw('echo policy_end'));
   if (a.update_cache) {
-    parts.push(
-      sh`s1=$(stat -c %Y -- ${STAMP} 2>/dev/null || echo 0)`,
-      sh`s2=$(stat -c %Y -- ${LISTS} 2>/dev/null || echo 0)`,
-      raw('if [ "$s1" -gt "$s2" ]; then s2=$s1; fi'),
-      raw('echo "cache_stamp=$s2"'),
-      raw('echo "now=$(date +%s)"'),
-    );
+    // One stat for both paths (a line for each that exists) and no `$(…)`: the parser takes the newest.
+    parts.push(sh`stat -c 'cache_stamp=%Y' -- ${STAMP} ${LISTS} 2>/dev/null || true`, raw("date '+now=%s'"));
   }
   return stateScript(parts);
 }
@@ -96,7 +91,7 @@ export function parseApt(stdout: string): AptState {
   const policy = new Map<string, { installed?: string; candidate?: string }>();
   let inPolicy = false;
   let current: { installed?: string; candidate?: string } | undefined;
-  let stamp: number | undefined;
+  const stamps: number[] = [];
   let now: number | undefined;
   for (const line of stdout.split('\n')) {
     if (line === 'policy_begin') inPolicy = true;
@@ -115,11 +110,16 @@ export function parseApt(stdout: string): AptState {
       const list = packages.get(name) ?? [];
       list.push({ arch, status, version: version ?? '' });
       packages.set(name, list);
-    } else if (line.startsWith('cache_stamp=')) stamp = Number(line.slice(12));
+    } else if (line.startsWith('cache_stamp=')) stamps.push(Number(line.slice(12)));
     else if (line.startsWith('now=')) now = Number(line.slice(4));
   }
   const state: AptState = { packages, policy };
-  if (stamp !== undefined && now !== undefined && Number.isFinite(stamp) && Number.isFinite(now)) state.cacheAge = Math.max(0, now - stamp);
+  if (now !== undefined) {
+    // Of the stamp file and the lists directory, the newer; one that is missing counts as 0 (never updated).
+    while (stamps.length < 2) stamps.push(0);
+    const stamp = Math.max(...stamps);
+    if (Number.isFinite(stamp) && Number.isFinite(now)) state.cacheAge = Math.max(0, now - stamp);
+  }
   return state;
 }
 

@@ -107,24 +107,36 @@ export function editKeys(a: AuthorizedKeyArgs, text: string): string {
   return fromLines({ lines, finalNewline: true });
 }
 
+/** What `dirname` prints for an absolute path (trailing slashes and the last name off; `/` at least). */
+export function dirnameOf(path: string): string {
+  return path.replace(/\/+$/, '').replace(/[^/]*$/, '').replace(/\/+$/, '') || '/';
+}
+
+/** The file: `path`, or the user's home (field 6 of the passwd entry) + /.ssh/authorized_keys. */
+function keyFile(a: AuthorizedKeyArgs, passwd: string): string {
+  return a.path ?? `${passwd.split(':')[5] ?? ''}/.ssh/authorized_keys`;
+}
+
+// Paths are worked out without a process: a given path's directory on the controller, the home's by parameter
+// expansion (not `cut`, `dirname`); the parser knows the file's path from args and the passwd entry.
 function probe(a: AuthorizedKeyArgs): Script {
   const parts: Script[] = [
     sh`u=${a.user}`,
     raw(`if ent=$(getent passwd -- "$u"); then printf 'passwd=%s\\n' "$ent"; else echo passwd=; exit 0; fi`),
   ];
-  if (a.path !== undefined) parts.push(sh`f_p=${a.path}`);
-  else parts.push(raw(`f_p="$(printf '%s' "$ent" | cut -d: -f6)/.ssh/authorized_keys"`));
-  parts.push(raw('d_p=$(dirname -- "$f_p")'), statOf('d_'), raw(`printf 'file_b64='; printf '%s' "$f_p" | base64 | tr -d '\\n'; echo`), editOf('f_'));
+  if (a.path !== undefined) parts.push(sh`f_p=${a.path}`, sh`d_p=${dirnameOf(a.path)}`);
+  else parts.push(raw('h=${ent#*:*:*:*:*:}'), raw('d_p=${h%%:*}/.ssh'), raw('f_p=$d_p/authorized_keys'));
+  parts.push(statOf('d_'), editOf('f_'));
   return stateScript(parts);
 }
 
-function parse(stdout: string): AuthorizedKeyState | undefined {
+function parse(stdout: string, a: AuthorizedKeyArgs): AuthorizedKeyState | undefined {
   const kv = parseKeyValues(stdout);
   const pw = kv.get('passwd');
   if (pw === undefined) throw new PlanError('authorized_key', 'unexpected probe output: no passwd=');
   if (pw === '') return undefined;
   const f = pw.split(':');
-  const path = Buffer.from(kv.get('file_b64') ?? '', 'base64').toString('utf8');
+  const path = keyFile(a, pw);
   const dir = parseStat(kv, 'authorized_key', 'd_');
   return {
     uid: Number(f[2]),
@@ -132,7 +144,7 @@ function parse(stdout: string): AuthorizedKeyState | undefined {
     home: f[5] ?? '',
     file: parseEditFrom(kv, 'authorized_key', path, 'f_'),
     dirKind: dir.kind,
-    dirPath: path.slice(0, path.lastIndexOf('/')) || '/',
+    dirPath: dirnameOf(path),
   };
 }
 
@@ -144,7 +156,7 @@ export const authorizedKey = defineModule({
     return wantedKeys(a).length === 0 ? [{ path: '/key', message: 'authorized_key.key holds no public key (expected: type base64 [comment])' }] : [];
   },
   probe,
-  parse: (r) => parse(r.stdout),
+  parse: (r, a) => parse(r.stdout, a),
   plan(a, s): AuthorizedKeyChange[] {
     if (!s) throw new PlanError('authorized_key', `no user ${a.user} on the host`);
     const owner = String(s.uid);

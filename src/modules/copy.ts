@@ -75,14 +75,18 @@ export function probeContent(t: ContentTarget): Script {
   return stateScript([
     statProbe(t.dest),
     sh`if [ -d ${posix.dirname(t.dest)} ]; then echo dir=1; else echo dir=0; fi`,
+    // sha256sum prints `<hex>  -`: cut by parameter expansion, not `| cut` (two processes more). The size is
+    // asked again only when the content differs: capturing statProbe's output instead would turn its vfork into
+    // a fork on every (mostly unchanged) run.
     raw(
       'if [ "$kind" = file ]; then\n' +
         '  if [ ! -r "$p" ]; then echo "cannot read $p" >&2; exit 3; fi\n' +
-        `  sum=$(sha256sum < "$p" | cut -d' ' -f1)\n` +
+        '  sum=$(sha256sum < "$p")\n' +
+        '  sum=${sum%% *}\n' +
         '  echo "sha256=$sum"',
     ),
     sh`  if [ "$sum" != ${sha256(t.bytes)} ] && [ "$(stat -c %s -- "$p")" -le ${DIFF_LIMIT} ]; then`,
-    raw(`    printf 'content_b64='; base64 < "$p" | tr -d '\\n'; echo\n  fi\nfi`),
+    raw(`    printf 'content_b64='; base64 -w0 < "$p"; echo\n  fi\nfi`),
   ]);
 }
 

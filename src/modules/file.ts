@@ -63,10 +63,9 @@ function ownerSpec(owner: string | undefined, group: string | undefined): string
 }
 
 function probe(a: FileArgs): Script {
-  const parts: Script[] = [
-    statProbe(a.path),
-    raw(`if [ "$kind" = link ]; then printf 'target_b64='; readlink -- "$p" | base64 | tr -d '\\n'; echo; fi`),
-  ];
+  const parts: Script[] = [statProbe(a.path)];
+  // Only state=link plans with the target.
+  if (a.state === 'link') parts.push(raw(`if [ "$kind" = link ]; then printf 'target_b64='; readlink -- "$p" | base64 -w0; echo; fi`));
   if (a.state === 'directory' && a.recurse && (a.mode || a.owner || a.group)) {
     const tests: Script[] = [];
     if (a.owner) tests.push(sh`! -user ${a.owner}`);

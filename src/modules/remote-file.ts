@@ -98,13 +98,16 @@ export function statOf(prefix = ''): Script {
   ]);
 }
 
-/** Prints `<prefix>content_b64=` with the file's bytes when statProbe found a regular file; fails if unreadable. */
+/**
+ * Prints `<prefix>content_b64=` with the file's bytes when statProbe found a regular file; fails if unreadable.
+ * `base64 -w0` (GNU and busybox) writes one line: no `| tr -d '\n'`, one process fewer.
+ */
 export function contentProbe(prefix = ''): Script {
   const v = `${prefix}p`;
   return raw(
     `if [ "$${prefix}kind" = file ]; then\n` +
       `  if [ ! -r "$${v}" ]; then echo "cannot read $${v}" >&2; exit 3; fi\n` +
-      `  printf '${prefix}content_b64='; base64 < "$${v}" | tr -d '\\n'; echo\n` +
+      `  printf '${prefix}content_b64='; base64 -w0 < "$${v}"; echo\n` +
       `fi`,
   );
 }

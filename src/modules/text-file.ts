@@ -53,7 +53,7 @@ export function editOf(prefix = ''): Script {
   return joinScripts([
     raw(
       `if [ -L "$${v}" ]; then ${v}=$(readlink -f -- "$${v}"); ` +
-        `printf '${prefix}real_b64='; printf '%s' "$${v}" | base64 | tr -d '\\n'; echo; fi`,
+        `printf '${prefix}real_b64='; printf '%s' "$${v}" | base64 -w0; echo; fi`,
     ),
     statOf(prefix),
     contentProbe(prefix),

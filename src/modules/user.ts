@@ -75,17 +75,46 @@ export type UserChange =
 
 const wantsPassword = (a: UserArgs) => a.password !== undefined || a.password_plain !== undefined;
 
+// The probe prints command output straight after its key, not through `$(…)` (a fork each), and leaves
+// field-splitting to the parser. One `id` gives the primary group and all groups: one process instead of
+// `id -gn` + `id -Gn`, and names may hold spaces (sssd/AD groups), which -Gn's space-separated list cannot show.
 function probe(a: UserArgs): Script {
   const parts: Script[] = [
     sh`n=${a.name}`,
-    raw(`if ent=$(getent passwd -- "$n"); then printf 'passwd=%s\\n' "$ent"; else echo passwd=; exit 0; fi`),
-    raw(`printf 'primary=%s\\n' "$(id -gn -- "$n")"`),
-    raw(`printf 'groups=%s\\n' "$(id -Gn -- "$n")"`),
+    raw(`printf 'passwd='; if ! getent passwd -- "$n"; then echo; exit 0; fi`),
+    // LC_ALL=C: the labels (uid=, gid=, groups=) are translated messages. `|| echo` ends the line if id fails.
+    raw(`printf 'id='; LC_ALL=C id -- "$n" || echo`),
   ];
   if (wantsPassword(a) && a.update_password === 'always') {
-    parts.push(raw(`if sh_ent=$(getent shadow -- "$n" 2>/dev/null); then printf 'shadow=%s\\n' "$(printf '%s' "$sh_ent" | cut -d: -f2)"; fi`));
+    parts.push(raw(`printf 'shadow='; getent shadow -- "$n" 2>/dev/null || echo`));
   }
   return stateScript(parts);
+}
+
+/** Field n of a `:`-separated entry, as `cut -d: -f<n>` prints it (a line without `:` whole). */
+function field(entry: string, n: number): string {
+  const f = entry.split(':');
+  return f.length === 1 ? entry : (f[n - 1] ?? '');
+}
+
+/**
+ * `id USER` (C locale): `uid=1001(deploy) gid=1001(deploy) groups=1001(deploy),27(sudo)`. A group without a
+ * name is its number, as `id -gn`/`id -Gn` print it. A name may hold spaces, commas or parentheses; only `),`
+ * followed by a digit ends it early.
+ */
+export function parseId(line: string): { primary: string; groups: string[] } {
+  if (line === '') return { primary: '', groups: [] }; // id failed: the user went between getent and id
+  const m = /^uid=\d+(?:\(.*?\))? gid=(\d+)(?:\((.*?)\))? groups=(.*)$/.exec(line);
+  if (!m) throw new PlanError('user', `unexpected id output: ${line}`);
+  const groups: string[] = [];
+  const item = /(\d+)(?:\((.*?)\))?(?:,(?=\d)|$)/y;
+  const list = m[3]!;
+  while (item.lastIndex < list.length) {
+    const g = item.exec(list);
+    if (!g) throw new PlanError('user', `unexpected id output: ${line}`);
+    groups.push(g[2] ?? g[1]!);
+  }
+  return { primary: m[2] ?? m[1]!, groups };
 }
 
 export function parseUser(stdout: string): UserState {
@@ -94,20 +123,21 @@ export function parseUser(stdout: string): UserState {
   if (pw === undefined) throw new PlanError('user', 'unexpected probe output: no passwd=');
   if (pw === '') return { exists: false };
   const f = pw.split(':');
-  const primary = kv.get('primary') ?? '';
+  const { primary, groups } = parseId(kv.get('id') ?? '');
   const state: UserState = {
     exists: true,
     uid: Number(f[2]),
     gid: Number(f[3]),
     group: primary,
-    groups: (kv.get('groups') ?? '').split(' ').filter((g) => g !== '' && g !== primary),
+    groups: groups.filter((g) => g !== primary),
     comment: f[4] ?? '',
     home: f[5] ?? '',
     shell: f[6] ?? '',
   };
+  // Empty: no entry getent could read (not root).
   const shadow = kv.get('shadow');
-  state.shadowReadable = shadow !== undefined;
-  if (shadow !== undefined) state.hash = shadow;
+  state.shadowReadable = shadow !== undefined && shadow !== '';
+  if (state.shadowReadable) state.hash = field(shadow!, 2);
   return state;
 }
 

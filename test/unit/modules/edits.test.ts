@@ -1,9 +1,10 @@
 // The pure pieces behind the plans: text edits, version order, key lines, password comparison, parsers.
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareDebianVersions, parseApt } from '../../../src/modules/apt.js';
 import { defaultFilename, sourceLine } from '../../../src/modules/apt-repository.js';
-import { editKeys, parseKeyLine } from '../../../src/modules/authorized-key.js';
+import { dirnameOf, editKeys, parseKeyLine } from '../../../src/modules/authorized-key.js';
 import { editBlock, type BlockinfileArgs } from '../../../src/modules/blockinfile.js';
 import { parseFreeForm, splitWords } from '../../../src/modules/command.js';
 import { NO_PROBE, PlanError, stateResult } from '../../../src/modules/define.js';
@@ -11,7 +12,7 @@ import { editLines, expandBackrefs, type LineinfileArgs } from '../../../src/mod
 import { parseKeyValues } from '../../../src/modules/probe-output.js';
 import { chmodArg, normalizeMode } from '../../../src/modules/remote-file.js';
 import { editSysctl, type SysctlArgs } from '../../../src/modules/sysctl.js';
-import { newPasswordHash, parseUser, passwordMatches, type UserArgs } from '../../../src/modules/user.js';
+import { newPasswordHash, parseId, parseUser, passwordMatches, type UserArgs } from '../../../src/modules/user.js';
 import { pythonRegExp } from '../../../src/modules/text-file.js';
 import { argsOf, stateModule } from './support.js';
 
@@ -37,6 +38,12 @@ test('apt parse: packages by name, policy blocks, cache age', () => {
   assert.deepEqual(s.packages.get('libc6')?.map((p) => p.arch), ['i386', 'amd64']);
   assert.equal(s.packages.get('x')?.[0]?.status, 'config-files');
   assert.equal(s.cacheAge, 60);
+  const age = (out: string) => parseApt(out).cacheAge;
+  assert.equal(age('cache_stamp=100\ncache_stamp=130\nnow=160\n'), 30, 'the newer of stamp file and lists');
+  assert.equal(age('cache_stamp=-50\ncache_stamp=-20\nnow=160\n'), 180, 'both there: no 0 for a missing one');
+  assert.equal(age('cache_stamp=-50\nnow=160\n'), 160, 'one missing: counts as 0');
+  assert.equal(age('now=160\n'), 160, 'neither there');
+  assert.equal(age('pkg=x\tall\tinstalled\t1\n'), undefined, 'no update_cache: no age');
   const p = parseApt('policy_begin\nfoo:\n  Installed: (none)\n  Candidate: 1.2\npolicy_end\n');
   assert.deepEqual(p.policy.get('foo'), { candidate: '1.2' });
 });
@@ -102,9 +109,37 @@ test('password comparison re-hashes plain text with the existing salt (REFERENCE
 });
 
 test('user parse', () => {
-  const s = parseUser('passwd=deploy:x:1001:1002:D, X:/home/d:/bin/sh\nprimary=staff\ngroups=staff sudo  adm\n');
+  const s = parseUser('passwd=deploy:x:1001:1002:D, X:/home/d:/bin/sh\nid=uid=1001(deploy) gid=1002(staff) groups=1002(staff),27(sudo),4(adm)\n');
   assert.deepEqual(s, { exists: true, uid: 1001, gid: 1002, group: 'staff', groups: ['sudo', 'adm'], comment: 'D, X', home: '/home/d', shell: '/bin/sh', shadowReadable: false });
   assert.throws(() => parseUser('motd only\n'), PlanError);
+  const pw = 'passwd=deploy:x:1001:1001::/home/d:/bin/sh\nid=uid=1001(deploy) gid=1001(deploy) groups=1001(deploy)\n';
+  assert.equal(parseUser(`${pw}shadow=deploy:$6$s$h:19700:0:99999:7:::\n`).hash, '$6$s$h', 'the hash is field 2 of the shadow entry');
+  assert.equal(parseUser(`${pw}shadow=deploy::19700:0:99999:7:::\n`).hash, '', 'an empty hash is still readable');
+  assert.equal(parseUser(`${pw}shadow=deploy::19700:0:99999:7:::\n`).shadowReadable, true);
+  assert.equal(parseUser(`${pw}shadow=\n`).shadowReadable, false, 'getent printed nothing: not root');
+});
+
+test('id output: names with spaces, commas and parentheses; groups without a name', () => {
+  assert.deepEqual(parseId('uid=1001(deploy) gid=1001(deploy) groups=1001(deploy),27(sudo)'), { primary: 'deploy', groups: ['deploy', 'sudo'] });
+  assert.deepEqual(parseId('uid=5(x) gid=513(domain users) groups=513(domain users),700(a,b (c)),1234'), {
+    primary: 'domain users',
+    groups: ['domain users', 'a,b (c)', '1234'],
+  });
+  assert.deepEqual(parseId('uid=1001 gid=4242 groups=4242,27(sudo)'), { primary: '4242', groups: ['4242', 'sudo'] });
+  assert.deepEqual(parseId(''), { primary: '', groups: [] }, 'id failed: the user went');
+  assert.throws(() => parseId('utilisateur=1001(deploy)'), PlanError);
+  assert.throws(() => parseId('uid=1(a) gid=1(a) groups=1(a),x'), PlanError);
+});
+
+test('dirnameOf prints what dirname does', () => {
+  const cases: [string, string][] = [
+    ['/', '/'], ['//', '/'], ['/a', '/'], ['/a/', '/'], ['//a', '/'], ['/a/b', '/a'], ['/a//b', '/a'],
+    ['/a/b//', '/a'], ['//a//b/', '//a'], ['/a b/$(c)', '/a b'], ['/home/d/.ssh/authorized_keys', '/home/d/.ssh'],
+  ];
+  for (const [path, dir] of cases) {
+    assert.equal(dirnameOf(path), dir, path);
+    assert.equal(spawnSync('dirname', ['--', path], { encoding: 'utf8' }).stdout, `${dir}\n`, `the table holds for dirname ${path}`);
+  }
 });
 
 test('key=value probe output', () => {
