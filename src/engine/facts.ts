@@ -2,8 +2,9 @@
 // `key=value` lines, and `parseFacts` (pure) turns them into typed facts. The script only reports what it sees;
 // every decision (init system, package manager, OS family, default address) is made here, where tests reach it.
 //
-// Networking comes from `ip -o link` / `ip -o addr` when iproute2 (or busybox ip) is installed. Minimal images
-// (debootstrap minbase, container images) often lack it, so without `ip` the script reads the kernel directly:
+// Networking comes from `ip -o link` / `ip -o addr` (one `ip -batch` process with iproute2; busybox ip answers each
+// on its own) when `ip` is installed. Minimal images (debootstrap minbase, container images) often lack it, so without
+// `ip` (or when it answers nothing) the script reads the kernel directly:
 // /sys/class/net (links, MACs, flags), /proc/net/if_inet6 (IPv6), /proc/net/fib_trie (local IPv4 addresses) and
 // /proc/net/route (which interface and prefix each IPv4 address belongs to, and the default route).
 import { raw, type Script } from '../shell/script.js';
@@ -62,31 +63,55 @@ export interface Facts {
 }
 
 // Safe under `sh -eu` (the engine may prepend it): every probe that can fail is guarded, and nothing reads an unset
-// variable. LC_ALL=C keeps tool output parseable. `prefix K` copies its stdin as `K=line` lines, last line included
+// variable. LC_ALL=C keeps tool output parseable; `set -f` keeps words split from files and command output from being
+// globbed. Each process costs about a millisecond of CPU on the host, so the script spawns only what has no builtin
+// or kernel-file stand-in (uname, hostname, dpkg, id -un, nproc, ip), each once, printing straight to stdout rather
+// than through `$(...)` or a pipe (each a fork). `prefix K` copies its stdin as `K=line` lines, last line included
 // even without a newline. No `${` appears below, so String.raw needs no escapes.
 const SCRIPT = String.raw`LC_ALL=C
 export LC_ALL
+set -f
 prefix() { while IFS= read -r l || [ -n "$l" ]; do printf '%s=%s\n' "$1" "$l"; done; }
 has() { command -v "$1" >/dev/null 2>&1; }
+# True when the libc answers host name $1 from /etc/hosts without asking DNS: /etc/hosts lists it, and nsswitch.conf
+# asks files first and stops at a hit. Doubtful cases (a comment on the line, no nsswitch.conf as with musl) say no.
+in_etc_hosts() {
+  [ -n "$1" ] && [ -r /etc/hosts ] && [ -r /etc/nsswitch.conf ] || return 1
+  found=
+  while read -r a names; do
+    case "$a $names" in *'#'*) continue ;; esac
+    for w in $names; do if [ "$w" = "$1" ]; then found=1; break 2; fi; done
+  done < /etc/hosts
+  [ -n "$found" ] || return 1
+  while read -r k s r; do
+    if [ "$k" = hosts: ]; then
+      case "$s $r" in 'files ['*) return 1 ;; 'files '*) return 0 ;; *) return 1 ;; esac
+    fi
+  done < /etc/nsswitch.conf
+  return 1
+}
 echo tsinfra_facts=1
 for f in /etc/os-release /usr/lib/os-release; do
   if [ -r "$f" ]; then prefix os_release < "$f"; break; fi
 done
-printf 'nodename=%s\n' "$(uname -n)"
-printf 'kernel=%s\n' "$(uname -r)"
-printf 'machine=%s\n' "$(uname -m)"
-fqdn=
+printf 'uname='; uname -n -r -m 2>/dev/null || echo
+# hostname -f may ask DNS: bounded to 2 s unless /etc/hosts answers (then the timeout process is spared).
+[ -r /proc/sys/kernel/hostname ] && read -r node < /proc/sys/kernel/hostname || node=
 if has hostname; then
-  if has timeout; then fqdn=$(timeout 2 hostname -f 2>/dev/null) || fqdn=
-  else fqdn=$(hostname -f 2>/dev/null) || fqdn=
+  printf 'fqdn='
+  if has timeout && ! in_etc_hosts "$node"; then timeout 2 hostname -f 2>/dev/null || echo
+  else hostname -f 2>/dev/null || echo
   fi
 fi
-printf 'fqdn=%s\n' "$fqdn"
-if has dpkg; then printf 'dpkg_arch=%s\n' "$(dpkg --print-architecture 2>/dev/null || true)"; fi
-printf 'user=%s\n' "$(id -un 2>/dev/null || true)"
-printf 'uid=%s\n' "$(id -u)"
-n=$(nproc 2>/dev/null) || n=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || n=
-printf 'nproc=%s\n' "$n"
+if has dpkg; then printf 'dpkg_arch='; dpkg --print-architecture 2>/dev/null || echo; fi
+# id -un prints the uid when the uid has no name. The uid itself (the effective one, as id -u) is the kernel's.
+printf 'user='; id -un 2>/dev/null || echo
+uid=
+if [ -r /proc/self/status ]; then
+  while read -r k real effective r; do if [ "$k" = Uid: ]; then uid=$effective; break; fi; done < /proc/self/status
+fi
+if [ -n "$uid" ]; then printf 'uid=%s\n' "$uid"; else printf 'uid='; id -u; fi
+printf 'nproc='; nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo
 if [ -r /proc/meminfo ]; then
   while read -r k v u; do
     if [ "$k" = MemTotal: ]; then printf 'memtotal_kb=%s\n' "$v"; break; fi
@@ -95,21 +120,34 @@ fi
 if [ -d /run/systemd/system ]; then echo probe=systemd_dir; fi
 if [ -x /sbin/openrc-run ] || [ -x /sbin/openrc ]; then echo probe=openrc; fi
 if [ -d /etc/init.d ]; then echo probe=init_d; fi
-if [ -r /proc/1/comm ]; then printf 'pid1=%s\n' "$(cat /proc/1/comm)"; fi
+if [ -r /proc/1/comm ] && IFS= read -r p < /proc/1/comm; then printf 'pid1=%s\n' "$p"; fi
 for c in apt-get dnf yum apk python3 python; do
-  p=$(command -v "$c" 2>/dev/null) || continue
-  printf 'cmd=%s %s\n' "$c" "$p"
+  if has "$c"; then printf 'cmd=%s ' "$c"; command -v "$c"; fi
 done
+# iproute2 answers all three in one process; busybox ip has no -batch (it prints nothing): one call each.
+net=
 if has ip; then
-  ip -o link show 2>/dev/null | prefix link
-  ip -o addr show 2>/dev/null | prefix addr
-  ip -o -4 route get 8.8.8.8 2>/dev/null | prefix route_get
+  net=$(ip -o -batch - 2>/dev/null <<'EOF'
+link show
+address show
+route get 8.8.8.8
+EOF
+) || :
+  if [ -z "$net" ]; then net=$(set +e; { ip -o link show; ip -o addr show; ip -o -4 route get 8.8.8.8; } 2>/dev/null) || :; fi
+fi
+if [ -n "$net" ]; then
+  # One printf for all lines: IFS is a newline, and set -f keeps the words literal.
+  IFS='
+'
+  printf 'ip=%s\n' $net
+  unset IFS
 else
   if [ -d /sys/class/net ]; then
-    (cd /sys/class/net && for n in *; do
-      [ -r "$n/ifindex" ] || continue
-      printf 'sys_link=%s %s %s %s %s\n' "$(cat "$n/ifindex")" "$n" "$(cat "$n/flags")" "$(cat "$n/type")" "$(cat "$n/address" 2>/dev/null || true)"
-    done)
+    (set +f; cd /sys/class/net && for n in *; do
+      read -r i < "$n/ifindex" && read -r fl < "$n/flags" && read -r t < "$n/type" || continue
+      read -r a < "$n/address" || a=
+      printf 'sys_link=%s %s %s %s %s\n' "$i" "$n" "$fl" "$t" "$a"
+    done) 2>/dev/null
   fi
   if [ -r /proc/net/dev ]; then prefix netdev < /proc/net/dev; fi
   if [ -r /proc/net/if_inet6 ]; then prefix inet6 < /proc/net/if_inet6; fi
@@ -161,7 +199,7 @@ function collect(stdout: string): RawFacts {
   return { single, multi, probes, commands };
 }
 
-const MULTI_KEYS = new Set(['os_release', 'link', 'addr', 'route_get', 'sys_link', 'netdev', 'inet6', 'inet4_local', 'route']);
+const MULTI_KEYS = new Set(['os_release', 'ip', 'sys_link', 'netdev', 'inet6', 'inet4_local', 'route']);
 
 /** Parses the facts script's output. Throws when the output is not (all of) it. */
 export function parseFacts(stdout: string): Facts {
@@ -169,15 +207,15 @@ export function parseFacts(stdout: string): Facts {
   if (r.single.get('tsinfra_facts') !== '1') throw new Error('not the output of the facts script (no tsinfra_facts=1 line)');
   if (r.single.get('tsinfra_facts_end') !== '1') throw new Error('the facts script stopped early (no end marker)');
   const get = (k: string) => r.single.get(k) ?? '';
-  const nodename = get('nodename');
-  const architecture = get('machine');
-  const net = r.multi.has('link') ? parseIpNetwork(r) : parseKernelNetwork(r, isBigEndian(architecture));
+  // `uname -n -r -m`: none of the three contains a blank.
+  const [nodename = '', kernel = '', architecture = ''] = get('uname').trim().split(/\s+/);
+  const net = r.multi.has('ip') ? parseIpNetwork(r.multi.get('ip')!) : parseKernelNetwork(r, isBigEndian(architecture));
   const python = r.commands.get('python3') ?? r.commands.get('python') ?? null;
   return {
     os: parseOs(r.multi.get('os_release') ?? []),
     hostname: nodename.split('.')[0] ?? nodename,
     fqdn: get('fqdn') || nodename,
-    kernel: get('kernel'),
+    kernel,
     architecture,
     dpkg_architecture: get('dpkg_arch') || null,
     interfaces: net.interfaces,
@@ -265,19 +303,23 @@ function baseName(name: string): string {
   return at > 0 ? name.slice(0, at) : name;
 }
 
-function parseIpNetwork(r: RawFacts): Network {
+const IP_LINK = /^(\d+):\s+([^:\s]+):\s+<([^>]*)>.*?\blink\/(\S+)(?:\s+([0-9a-f:]+))?/;
+const IP_ADDR = /^(\d+):\s+(\S+)\s+(inet6?)\s+(\S+)/;
+
+/** `ip -o` output of `link show`, `address show` and `route get 8.8.8.8`, told apart by their line shapes. */
+function parseIpNetwork(lines: string[]): Network {
   const byIndex = new Map<number, { name: string; facts: InterfaceFacts }>();
-  for (const line of r.multi.get('link') ?? []) {
+  for (const line of lines) {
     // 2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ... state UP ...\    link/ether 02:fc:00:00:00:01 brd ...
-    const m = /^(\d+):\s+([^:\s]+):\s+<([^>]*)>.*?\blink\/(\S+)(?:\s+([0-9a-f:]+))?/.exec(line);
+    const m = IP_LINK.exec(line);
     if (!m) continue;
     const facts: InterfaceFacts = { ipv4: [], ipv6: [], up: m[3]!.split(',').includes('UP') };
     if (m[4] === 'ether' && m[5]) facts.mac = m[5];
     byIndex.set(Number(m[1]), { name: baseName(m[2]!), facts });
   }
-  for (const line of r.multi.get('addr') ?? []) {
+  for (const line of lines) {
     // 2: eth0    inet 10.0.0.5/24 brd 10.0.0.255 scope global eth0\  ...   (point-to-point: inet A peer B/32)
-    const m = /^(\d+):\s+(\S+)\s+(inet6?)\s+(\S+)/.exec(line);
+    const m = IP_ADDR.exec(line);
     if (!m) continue;
     const index = Number(m[1]);
     let entry = byIndex.get(index);
@@ -290,9 +332,10 @@ function parseIpNetwork(r: RawFacts): Network {
     (v6 ? entry.facts.ipv6 : entry.facts.ipv4).push(cidr);
   }
   // `ip route get 8.8.8.8` (as Ansible does): the interface and source address of the route to the internet, which
-  // honours policy routing and VPN default routes. No line when the host has no route there.
+  // honours policy routing and VPN default routes. Its lines are the ones without an `N:` ifindex; none when the host
+  // has no route there.
   let defaultIpv4: Network['defaultIpv4'] = null;
-  const route = (r.multi.get('route_get') ?? []).join(' ');
+  const route = lines.filter((l) => !/^\d+:/.test(l)).join(' ');
   const dev = /\bdev\s+(\S+)/.exec(route)?.[1];
   const src = /\bsrc\s+(\S+)/.exec(route)?.[1];
   if (dev && src) defaultIpv4 = { address: src, interface: dev };

@@ -72,6 +72,34 @@ test('facts over OpenSSH match independent commands on the host', { timeout: 60_
   assert.ok(f.interfaces[f.default_ipv4!.interface]?.ipv4.some((c) => c.startsWith(`${publicAddress}/`)));
 });
 
+test('hostname -f runs under timeout unless /etc/hosts answers, with the same fqdn either way', { timeout: 60_000 }, async () => {
+  // A timeout that leaves a mark, ahead of the real one on sshd's PATH.
+  ok(await hostExec(lab, HOST, "printf '#!/bin/sh\\ntouch /tmp/timeout-ran\\nexec /usr/bin/timeout \"$@\"\\n' > /usr/local/bin/timeout && chmod +x /usr/local/bin/timeout && cp /etc/hosts /tmp/hosts.orig"));
+  const gather = async () => {
+    ok(await hostExec(lab, HOST, 'rm -f /tmp/timeout-ran'));
+    const f = await gatherOverSsh();
+    const bounded = (await hostExec(lab, HOST, 'test -e /tmp/timeout-ran')).code === 0;
+    const r = await hostExec(lab, HOST, 'hostname -f');
+    return { fqdn: f.fqdn, bounded, expected: r.code === 0 ? r.stdout.trim() : HOST };
+  };
+  try {
+    assert.match(await hostExec(lab, HOST, 'grep ^hosts: /etc/nsswitch.conf').then((r) => r.stdout), /^hosts:\s+files\s/);
+    // The lab's /etc/hosts names the host: the libc answers from the file, no DNS, no timeout process.
+    let g = await gather();
+    assert.deepEqual(g, { fqdn: HOST, bounded: false, expected: HOST });
+    ok(await hostExec(lab, HOST, `sed -i 's/\\s${HOST}$/ ${HOST}.lab.example ${HOST}/' /etc/hosts`));
+    g = await gather();
+    assert.deepEqual(g, { fqdn: `${HOST}.lab.example`, bounded: false, expected: `${HOST}.lab.example` });
+    // Named only in a comment: hostname -f may ask DNS, so it runs bounded.
+    ok(await hostExec(lab, HOST, `sed -i 's/^\\([^#].*\\s${HOST}\\)$/# \\1/' /etc/hosts && ! grep -q '^[^#].*${HOST}' /etc/hosts`));
+    g = await gather();
+    assert.equal(g.bounded, true);
+    assert.equal(g.fqdn, g.expected);
+  } finally {
+    ok(await hostExec(lab, HOST, 'cp /tmp/hosts.orig /etc/hosts && rm -f /usr/local/bin/timeout /tmp/timeout-ran'));
+  }
+});
+
 test('without python and without ip the script still runs and the network facts hold', { timeout: 60_000 }, async () => {
   const before = await gatherOverSsh();
   ok(await hostExec(lab, HOST, [

@@ -1,14 +1,20 @@
 // Facts: the parser against stdout captured from real machines (test/fixtures/facts: this controller, a namespace lab
-// host and a systemd lab host, each with `ip` and with `ip` (and python) hidden), plus synthetic edge cases.
+// host and a systemd lab host, each with `ip` and with `ip` (and python) hidden; a namespace lab host under busybox),
+// plus synthetic edge cases.
 // How the fixtures were made: `factsScript().text` piped into `dash -s` on the controller (for *-noip with a PATH
 // of links to everything but ip and python); on a one-host lab of each kind, after adding through nsenter a tap
 // `ztc25a1b2c` (10.147.17.5/24, fd80:56c2:e21c::5/88, up), a tun `tun7` (10.8.0.2/24, down) and a veth pair
 // vdown0/vdown1 (down), the script over `ssh -F <lab ssh_config> master1 sh -s`; then again after moving
-// /usr/bin/ip, /usr/sbin/ip and /usr/bin/python3 aside.
+// /usr/bin/ip, /usr/sbin/ip and /usr/bin/python3 aside. Those six were captured with an earlier script and converted
+// line for line: its `link=`/`addr=`/`route_get=` lines became `ip=` lines (`ip -batch` prints the very same text, as
+// checked on a lab host and this controller) and `nodename=`/`kernel=`/`machine=` one `uname=` line. busybox-ip: the same lab
+// setup plus a default route via eth1, the script over `ssh ... master1 /tmp/busybox sh -s` with Debian's
+// busybox-static, whose applets (ip without -batch, uname, id, hostname, nproc, dpkg) answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { hostname, machine, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressIpv6, factsScript, parseFacts, type Facts } from '../../../src/engine/facts.js';
@@ -22,11 +28,11 @@ const DEBIAN_12 = { id: 'debian', version: '12', family: 'debian', codename: 'bo
 
 // The lab hosts' extra interfaces were made for the capture: a ZeroTier-like tap `ztc25a1b2c` (up, no carrier), a
 // tun `tun7` (down, an address), and a veth pair left down.
-function labInterfaces(mac: Record<string, string>, v6: Record<string, string>): Facts['interfaces'] {
+function labInterfaces(mac: Record<string, string>, v6: Record<string, string>, v4 = { eth0: '10.99.0.11/23', eth1: '10.99.2.11/23' }): Facts['interfaces'] {
   return {
     lo: { ipv4: ['127.0.0.1/8'], ipv6: ['::1/128'], up: true },
-    eth0: { ipv4: ['10.99.0.11/23'], ipv6: [v6.eth0!], up: true, mac: mac.eth0 },
-    eth1: { ipv4: ['10.99.2.11/23'], ipv6: [v6.eth1!], up: true, mac: mac.eth1 },
+    eth0: { ipv4: [v4.eth0], ipv6: [v6.eth0!], up: true, mac: mac.eth0 },
+    eth1: { ipv4: [v4.eth1], ipv6: [v6.eth1!], up: true, mac: mac.eth1 },
     ztc25a1b2c: { ipv4: ['10.147.17.5/24'], ipv6: ['fd80:56c2:e21c::5/88'], up: true, mac: mac.zt },
     tun7: { ipv4: ['10.8.0.2/24'], ipv6: [], up: false },
     vdown1: { ipv4: [], ipv6: [], up: false, mac: mac.vdown1 },
@@ -92,6 +98,26 @@ test('controller (a default route): default_ipv4 comes from the route, not the f
   });
 });
 
+test('busybox (ip without -batch, busybox applets): the same facts, route from its own route get format', () => {
+  assert.deepEqual(parseFacts(fixture('busybox-ip')), {
+    ...COMMON,
+    // Busybox's dpkg applet has no --print-architecture.
+    dpkg_architecture: null,
+    os: DEBIAN_12,
+    hostname: 'master1',
+    fqdn: 'master1',
+    interfaces: labInterfaces(
+      { eth0: '7e:46:62:fb:b8:2b', eth1: '9e:d0:fd:6d:c0:c6', zt: 'c2:8d:9b:f7:20:ce', vdown1: '0a:a1:78:a0:48:a5', vdown0: 'e6:e7:b8:08:ea:13' },
+      { eth0: 'fe80::7c46:62ff:fefb:b82b/64', eth1: 'fe80::9cd0:fdff:fe6d:c0c6/64' },
+      { eth0: '10.99.8.11/23', eth1: '10.99.10.11/23' },
+    ),
+    // `8.8.8.8 via 10.99.10.1 dev eth1  src 10.99.10.11`: the route, not the first global address (eth0).
+    default_ipv4: { address: '10.99.10.11', interface: 'eth1' },
+    init: 'sysvinit',
+    python: '/usr/bin/python3',
+  });
+});
+
 /** Interfaces with each address list sorted (the kernel files list addresses in another order than ip). */
 function sortedInterfaces(f: Facts): Facts['interfaces'] {
   return Object.fromEntries(Object.entries(f.interfaces).map(([n, i]) => [n, { ...i, ipv4: [...i.ipv4].sort(), ipv6: [...i.ipv6].sort() }]));
@@ -125,6 +151,10 @@ test('the script is POSIX sh that dash runs under set -eu, with and without a py
   const f = parseFacts(out);
   assert.ok(f.processor_count >= 1);
   assert.ok(f.interfaces.lo?.up);
+  assert.equal(f.hostname, hostname().split('.')[0]);
+  assert.equal(f.kernel, release());
+  assert.equal(f.architecture, machine());
+  assert.equal(f.user_uid, process.getuid!());
   // An empty PATH: no ip, no python, no hostname, no dpkg, no nproc. Builtins and the kernel files still answer.
   const bare = execFileSync(DASH, ['-s'], { input: `set -eu\n${text}`, env: { PATH: '/nonexistent' } }).toString();
   const b = parseFacts(bare);
@@ -133,11 +163,14 @@ test('the script is POSIX sh that dash runs under set -eu, with and without a py
   assert.equal(b.dpkg_architecture, null);
   assert.ok(b.interfaces.lo?.up);
   assert.deepEqual(b.os, f.os);
+  // Without id the uid still comes from the kernel (/proc/self/status), and the name falls back to it.
+  assert.equal(b.user_uid, f.user_uid);
+  assert.equal(b.user_id, String(f.user_uid));
 });
 
 /** A minimal facts output around the given lines. */
 function synth(lines: string[], machine = 'x86_64'): string {
-  return ['tsinfra_facts=1', 'nodename=web1.example.org', `machine=${machine}`, 'uid=1000', ...lines, 'tsinfra_facts_end=1', ''].join('\n');
+  return ['tsinfra_facts=1', `uname=web1.example.org 6.1.0-18-amd64 ${machine}`, 'uid=1000', ...lines, 'tsinfra_facts_end=1', ''].join('\n');
 }
 
 test('os family, codename and quoting from os-release variants', () => {
@@ -173,21 +206,24 @@ test('init system, package manager, python and user from the probes', () => {
   const g = f('user=deploy', 'fqdn=');
   assert.equal(g.hostname, 'web1');
   assert.equal(g.fqdn, 'web1.example.org', 'no hostname -f answer: the node name');
+  assert.equal(g.kernel, '6.1.0-18-amd64', 'uname -n -r -m: the second word');
+  assert.equal(g.architecture, 'x86_64');
   assert.equal(g.user_id, 'deploy');
   assert.equal(g.user_uid, 1000);
   assert.equal(f().user_id, '1000', 'id -un failing (no passwd entry): the uid');
 });
 
-test('ip output: peers after @, point-to-point addresses, route get with src', () => {
+test('ip output: peers after @, point-to-point addresses, route get with src; lines told apart by shape', () => {
   const f = parseFacts(synth([
-    'link=1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
-    'link=9: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/none ',
-    'link=3: ens3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff',
-    'link=4: br0.10@br0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:57 brd ff:ff:ff:ff:ff:ff',
-    'addr=3: ens3    inet 203.0.113.7/24 brd 203.0.113.255 scope global ens3\\       valid_lft forever preferred_lft forever',
-    'addr=3: ens3    inet 203.0.113.8/24 brd 203.0.113.255 scope global secondary ens3:1\\       valid_lft forever preferred_lft forever',
-    'addr=9: wg0    inet 10.0.0.1 peer 10.0.0.2/32 scope global wg0\\       valid_lft forever preferred_lft forever',
-    'route_get=8.8.8.8 dev wg0 table 51820 src 10.0.0.1 uid 0 \\    cache ',
+    // An address line ahead of its link line (and of the route line) still lands on that link.
+    'ip=9: wg0    inet 10.0.0.1 peer 10.0.0.2/32 scope global wg0\\       valid_lft forever preferred_lft forever',
+    'ip=1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+    'ip=9: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/none ',
+    'ip=3: ens3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff',
+    'ip=4: br0.10@br0: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:57 brd ff:ff:ff:ff:ff:ff',
+    'ip=3: ens3    inet 203.0.113.7/24 brd 203.0.113.255 scope global ens3\\       valid_lft forever preferred_lft forever',
+    'ip=3: ens3    inet 203.0.113.8/24 brd 203.0.113.255 scope global secondary ens3:1\\       valid_lft forever preferred_lft forever',
+    'ip=8.8.8.8 dev wg0 table 51820 src 10.0.0.1 uid 0 \\    cache ',
   ]));
   assert.deepEqual(Object.keys(f.interfaces), ['lo', 'ens3', 'br0.10', 'wg0']);
   assert.deepEqual(f.interfaces.ens3, { ipv4: ['203.0.113.7/24', '203.0.113.8/24'], ipv6: [], up: true, mac: '52:54:00:12:34:56' });
@@ -199,10 +235,10 @@ test('ip output: peers after @, point-to-point addresses, route get with src', (
 
 test('no global IPv4 address and no route: default_ipv4 is null', () => {
   const f = parseFacts(synth([
-    'link=1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
-    'link=2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\\    link/ether 52:54:00:00:00:01 brd ff:ff:ff:ff:ff:ff',
-    'addr=1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
-    'addr=2: eth0    inet 169.254.3.4/16 scope link eth0\\       valid_lft forever preferred_lft forever',
+    'ip=1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+    'ip=2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\\    link/ether 52:54:00:00:00:01 brd ff:ff:ff:ff:ff:ff',
+    'ip=1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+    'ip=2: eth0    inet 169.254.3.4/16 scope link eth0\\       valid_lft forever preferred_lft forever',
   ]));
   assert.equal(f.default_ipv4, null);
 });
