@@ -36,18 +36,17 @@ function splitOutput(r: ExecResult, marker: string, count: number): ExecResult[]
   let out = 0;
   let err = 0;
   for (let i = 0; i < count; i++) {
-    const outEnd = new RegExp(`\\n${marker}:${i}:(\\d+)\\n`).exec(r.stdout.slice(out));
+    const outTag = `\n${marker}:${i}:`;
+    const outEnd = r.stdout.indexOf(outTag, out);
+    const codeEnd = outEnd < 0 ? -1 : r.stdout.indexOf('\n', outEnd + outTag.length);
     const errTag = `\n${marker}:${i}\n`;
     const errEnd = r.stderr.indexOf(errTag, err);
     // A batch cut short (killed, timed out) yields only the results it finished.
-    if (!outEnd || errEnd < 0) break;
-    results.push({
-      stdout: r.stdout.slice(out, out + outEnd.index),
-      stderr: r.stderr.slice(err, errEnd),
-      code: Number(outEnd[1]),
-      signal: null,
-    });
-    out += outEnd.index + outEnd[0].length;
+    if (codeEnd < 0 || errEnd < 0) break;
+    const code = r.stdout.slice(outEnd + outTag.length, codeEnd);
+    if (!/^\d+$/.test(code)) break;
+    results.push({ stdout: r.stdout.slice(out, outEnd), stderr: r.stderr.slice(err, errEnd), code: Number(code), signal: null });
+    out = codeEnd + 1;
     err = errEnd + errTag.length;
   }
   return results;

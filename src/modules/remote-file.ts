@@ -294,7 +294,9 @@ export function writeScript(c: WriteChange): Script {
   if (c.backup) {
     parts.push(
       raw(
-        `if [ -e "$tsi_dest" ]; then tsi_bak="$tsi_dest.$$.$(date +%Y-%m-%d@%H:%M:%S)~"; ` +
+        // Ansible's name, file.PID.date~. Scripts of one session share a $$, so a taken name moves to the next number.
+        `if [ -e "$tsi_dest" ]; then tsi_n=$$; tsi_at=$(date +%Y-%m-%d@%H:%M:%S); ` +
+          `while [ -e "$tsi_dest.$tsi_n.$tsi_at~" ]; do tsi_n=$((tsi_n + 1)); done; tsi_bak="$tsi_dest.$tsi_n.$tsi_at~"; ` +
           `cp -p -- "$tsi_dest" "$tsi_bak"; printf 'backup_file=%s\\n' "$tsi_bak"; fi`,
       ),
     );

@@ -1,6 +1,7 @@
 // The templating entry points. Text without "{{" is returned untouched without compiling anything.
 import { TemplateError } from '../errors.js';
 import { compileTemplate, valueDelegate, type CompiledTemplate } from './compile-template.js';
+import { renderPlain } from './plain-paths.js';
 import { withRenderState } from './render-state.js';
 import { TemplateFailure } from './template-failure.js';
 import { formatSite, type TemplateSite } from './template-site.js';
@@ -65,6 +66,8 @@ function compile(source: string, where: TemplateSite): CompiledTemplate {
  */
 export function renderString(text: string, vars: TemplateVars, where: TemplateSite): string {
   if (!text.includes('{{')) return rejectJinjaStatements(text, where);
+  const plain = renderPlain(text, vars, false);
+  if (plain) return plain.value as string;
   const tpl = compile(text, where);
   try {
     return withRenderState({ site: where }, () => tpl.text(vars, RUNTIME_OPTIONS));
@@ -75,6 +78,8 @@ export function renderString(text: string, vars: TemplateVars, where: TemplateSi
 
 function renderLeaf(text: string, vars: TemplateVars, where: TemplateSite): unknown {
   if (!text.includes('{{')) return rejectJinjaStatements(text, where);
+  const plain = renderPlain(text, vars, true);
+  if (plain) return plain.value;
   const tpl = compile(text, where);
   if (!tpl.isSingleExpression) return renderString(text, vars, where);
   const state: { site: TemplateSite; captured?: { value: unknown } } = { site: where };

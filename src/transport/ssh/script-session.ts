@@ -3,9 +3,11 @@
 //
 // The protocol, on the channel's stdin: first a random marker line (never in argv, so `ps` cannot show it), then
 // per script its length in bytes on a line and the script itself. The runner reads exactly that many bytes (GNU
-// head -c reads no further), runs them as `/bin/sh -s` with the script on stdin (as a plain exec does), and
-// prints the marker and exit code on stdout, and the marker on stderr, so both streams split cleanly. The first
-// script is written with the marker, without waiting for the runner to answer: the session costs nothing extra.
+// head -c reads no further) and runs them in a subshell with `eval`, its stdin /dev/null (never the protocol), then
+// prints the marker and exit code on stdout, and the marker on stderr, so both streams split cleanly. A subshell is
+// a fork where `printf | /bin/sh -s` was two forks and an exec, which a host running many scripts feels. The
+// runner's own variables are unset before the script runs, so no script can read the marker. The first script is
+// written with the marker, without waiting for the runner to answer: the session costs nothing extra.
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
@@ -20,16 +22,17 @@ const UNSUPPORTED = 'TSINFRA-NO-SESSION';
 const RUNNER = [
   // Only where head -c is GNU's (it never reads past the count); elsewhere the caller falls back to plain exec.
   // This check comes before anything is read, so a script already sent is never run.
-  `head --version 2>/dev/null | grep -q GNU || { echo ${UNSUPPORTED}; exit 0; }`,
-  'IFS= read -r m || exit 0',
+  `case "$(head --version 2>/dev/null)" in *GNU*) ;; *) echo ${UNSUPPORTED}; exit 0 ;; esac`,
+  'IFS= read -r tsi_m || exit 0',
   `echo ${READY}`,
-  'while IFS= read -r n; do',
-  '  s=$(head -c "$n"; echo .)',
-  '  s=${s%.}',
-  `  printf '%s' "$s" | /bin/sh -s`,
-  '  r=$?',
-  `  printf '\\n%s %s\\n' "$m" "$r"`,
-  `  printf '\\n%s\\n' "$m" >&2`,
+  'while IFS= read -r tsi_n; do',
+  '  tsi_s=$(head -c "$tsi_n"; echo .)',
+  '  tsi_s=${tsi_s%.}',
+  // The eval'd text starts by unsetting the script's own copy; the script itself was expanded into it already.
+  "  (unset tsi_m tsi_n tsi_r; eval \"unset tsi_s; $tsi_s\") </dev/null",
+  '  tsi_r=$?',
+  `  printf '\\n%s %s\\n' "$tsi_m" "$tsi_r"`,
+  `  printf '\\n%s\\n' "$tsi_m" >&2`,
   'done',
 ].join('\n');
 

@@ -52,3 +52,12 @@ test('hostvars: other hosts\' inventory vars, facts and set_fact results, in tem
     assert.equal(ok(await hostExec(lab, h, 'cat /var/tmp/hostvars.txt')), `next=${master2.sshAddress} master2 marked-master2\nall=master1 master2 master3 \ncopied=marked-master3\n`);
   }
 });
+
+test('backup: two changes to one file in the same second keep two backups, each the file before its change', async () => {
+  ok(await hostExec(lab, 'master1', 'rm -f /var/tmp/backed-up.conf*'));
+  const r = await tsinfra(['play', join(dir, 'backups.yaml'), '-i', lab.inventoryPath, '--limit', 'master1']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const listing = ok(await hostExec(lab, 'master1', 'for f in /var/tmp/backed-up.conf.*~; do printf "%s|" "$(cat "$f" | tr "\\n" " ")"; done'));
+  assert.deepEqual(listing.split('|').filter(Boolean).sort(), ['one ', 'one two ']);
+  assert.equal(ok(await hostExec(lab, 'master1', 'cat /var/tmp/backed-up.conf')), 'one\ntwo\nthree\n');
+});

@@ -36,10 +36,15 @@ test('a script never sees the session protocol: reading all of stdin gives only 
   assert.equal((await conn.runScript('echo next')).stdout, 'next\n');
 });
 
+test('a script cannot read the runner\'s variables (the marker among them), and its stdin is empty', async () => {
+  const r = await conn.runScript('echo "[${tsi_m-unset}][${tsi_n-unset}][${tsi_s-unset}][${tsi_r-unset}]"; wc -c');
+  assert.equal(r.stdout, '[unset][unset][unset][unset]\n0\n');
+});
+
 test('the session marker is never in a process list: a script printing every process list entry comes back whole', async () => {
   const r = await conn.runScript('ps -eo args; echo END');
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /head -c "\$n"/, 'the runner is visible');
+  assert.match(r.stdout, /head -c "\$tsi_n"/, 'the runner is visible');
   assert.match(r.stdout, /\nEND\n$/, 'and nothing in the list ended the output early');
 });
 
