@@ -14,7 +14,7 @@ import type { Problems } from './validation-errors.js';
 import { isNull, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
 import { ownValue } from '../own-keys.js';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, validateSchema: false }); // our own schemas: see registry.ts
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, validateSchema: false, meta: false }); // our own schemas: see registry.ts
 ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
 ajv.addKeyword({ keyword: 'x-items-ref', schemaType: 'string' });
 const compiled = new WeakMap<TSchema, ValidateFunction>();

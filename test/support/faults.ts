@@ -79,9 +79,17 @@ export async function fileOn(lab: LabInfo, host: string, path: string): Promise<
   return r.code === 0 ? r.stdout : undefined;
 }
 
-/** Remote `/bin/sh -s` scripts (tsinfra's) still running on a host. */
+/**
+ * tsinfra scripts still running on a host: plain `/bin/sh -s` execs, and the subshells a script session forks for
+ * its scripts (a child of the session runner with the runner's own argv). An idle runner is not a script.
+ */
 export async function remoteScripts(lab: LabInfo, host: string): Promise<string[]> {
-  const r = await hostExec(lab, host, "ps -eo pid=,args= | awk '$2 == \"/bin/sh\" && $3 == \"-s\" && NF == 3'");
+  const r = await hostExec(
+    lab,
+    host,
+    `ps -eo pid=,ppid=,args= | awk '$3 == "/bin/sh" && $4 == "-s" { if (NF == 4) print; else if ($5 == "tsinfra-session" && NF == 5) { runner[$1] = 1; line[$1] = $0; parent[$1] = $2 } }
+      END { for (p in runner) if (parent[p] in runner) print line[p] }'`,
+  );
   return r.stdout.split('\n').filter((l) => l.trim());
 }
 

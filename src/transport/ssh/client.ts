@@ -11,7 +11,7 @@ import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js'
 import { ChannelGate } from './channel-gate.js';
 import { entryFingerprint, fingerprint, hostKeyName, KnownHosts } from './known-hosts.js';
 import { loadPrivateKey } from './private-keys.js';
-import { ScriptSession, SessionUnsupported, SESSION_SCRIPT_MAX } from './script-session.js';
+import { ScriptSession, SESSION_SCRIPT_MAX } from './script-session.js';
 
 const { Client } = ssh2;
 type Ssh2Client = InstanceType<typeof Client>;
@@ -139,9 +139,8 @@ export class SshConnection implements Connection {
   private readonly gate: ChannelGate;
   private readonly pending = new Set<(err: Error) => void>();
   private lost?: ConnectError;
-  /** One script session per become user ('' without become); false once the host showed it cannot hold one. */
+  /** One script session per become user ('' without become). */
   private readonly sessions = new Map<string, Promise<ScriptSession>>();
-  private sessionsWork = true;
 
   constructor(
     private readonly target: ConnectTarget,
@@ -291,7 +290,7 @@ export class SshConnection implements Connection {
   async runScript(script: string, options: ScriptOptions = {}): Promise<ExecResult> {
     if (this.lost) throw this.lost;
     const plain = () => this.exec('/bin/sh -s', { stdin: script, become: options.become, timeoutMs: options.timeoutMs });
-    if (!this.sessionsWork || Buffer.byteLength(script) > SESSION_SCRIPT_MAX) return plain();
+    if (Buffer.byteLength(script) > SESSION_SCRIPT_MAX) return plain();
     let session: ScriptSession;
     try {
       session = await this.sessionFor(options.become);
@@ -304,10 +303,6 @@ export class SshConnection implements Connection {
     try {
       return await session.run(script, options.timeoutMs);
     } catch (err) {
-      if (err instanceof SessionUnsupported) {
-        this.sessionsWork = false; // the runner stopped before reading anything: the script never ran
-        return plain();
-      }
       throw await this.whyEnded(err);
     }
   }

@@ -1,13 +1,16 @@
 // One long-lived remote shell per connection (and become user) that runs scripts one after another: a script
 // costs one network round trip instead of three (channel open, exec, close), which is what a far host feels.
 //
-// The protocol, on the channel's stdin: first a random marker line (never in argv, so `ps` cannot show it), then
-// per script its length in bytes on a line and the script itself. The runner reads exactly that many bytes (GNU
-// head -c reads no further) and runs them in a subshell with `eval`, its stdin /dev/null (never the protocol), then
-// prints the marker and exit code on stdout, and the marker on stderr, so both streams split cleanly. A subshell is
-// a fork where `printf | /bin/sh -s` was two forks and an exec, which a host running many scripts feels. The
-// runner's own variables are unset before the script runs, so no script can read the marker. The first script is
-// written with the marker, without waiting for the runner to answer: the session costs nothing extra.
+// The protocol: the channel runs `/bin/sh -s` (RUNNER), and we write shell commands to its stdin. First `tsi_m=MARKER`
+// (a random marker, never in argv, so `ps` cannot show it) and a ready line; then per script one command that runs
+// it in a subshell, as `eval` of the script in single quotes (however broken the script, the runner only ever
+// parses a well-formed quoted word), with stdin /dev/null (never the protocol) and the runner's own variables unset,
+// then prints the marker and exit code on stdout, and the marker on stderr, so both streams split cleanly.
+//
+// The shell reads its input in blocks: a script costs one fork and nothing else, where reading it with `head -c`
+// and running it with `/bin/sh -s` cost three processes; on hosts where each exec is dear that is what shows. The
+// first script is written with the marker, without waiting for the runner to answer: the session costs nothing
+// extra.
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
@@ -17,30 +20,17 @@ import type { BecomeOptions, ExecResult } from '../transport.js';
 import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js';
 
 const READY = 'TSINFRA-SESSION-READY';
-const UNSUPPORTED = 'TSINFRA-NO-SESSION';
 
-const RUNNER = [
-  // Only where head -c is GNU's (it never reads past the count); elsewhere the caller falls back to plain exec.
-  // This check comes before anything is read, so a script already sent is never run.
-  `case "$(head --version 2>/dev/null)" in *GNU*) ;; *) echo ${UNSUPPORTED}; exit 0 ;; esac`,
-  'IFS= read -r tsi_m || exit 0',
-  `echo ${READY}`,
-  'while IFS= read -r tsi_n; do',
-  '  tsi_s=$(head -c "$tsi_n"; echo .)',
-  '  tsi_s=${tsi_s%.}',
-  // The eval'd text starts by unsetting the script's own copy; the script itself was expanded into it already.
-  "  (unset tsi_m tsi_n tsi_r; eval \"unset tsi_s; $tsi_s\") </dev/null",
-  '  tsi_r=$?',
-  `  printf '\\n%s %s\\n' "$tsi_m" "$tsi_r"`,
-  `  printf '\\n%s\\n' "$tsi_m" >&2`,
-  'done',
-].join('\n');
+/** Named in its argv (as `$1`), so `ps` on a host tells the runner from a script's plain `/bin/sh -s`. */
+export const RUNNER = '/bin/sh -s tsinfra-session';
 
-/** Scripts bigger than this go through a plain exec: the runner holds each one in a shell variable. */
+/** The command that runs one script and reports its end. */
+function scriptCommand(script: string): string {
+  return `(unset tsi_m tsi_r; set --; eval ${quote(script)}) </dev/null; tsi_r=$?; printf '\\n%s %s\\n' "$tsi_m" "$tsi_r"; printf '\\n%s\\n' "$tsi_m" >&2\n`;
+}
+
+/** Scripts bigger than this go through a plain exec: the runner parses each one as a single word. */
 export const SESSION_SCRIPT_MAX = 256 * 1024;
-
-/** The host has no GNU head: nothing was run, use a plain exec. */
-export class SessionUnsupported extends Error {}
 
 interface Pending {
   resolve: (r: ExecResult) => void;
@@ -68,11 +58,10 @@ export class ScriptSession {
   private current?: Pending;
   private dead?: Error;
 
-  /** Runs `/bin/sh -c RUNNER` (through sudo for `become`) on the channel `open` gives. */
+  /** Runs RUNNER (through sudo for `become`) on the channel `open` gives. */
   static async open(host: string, open: (command: string) => Promise<ClientChannel>, become: BecomeOptions | undefined): Promise<ScriptSession> {
-    const runner = `/bin/sh -c ${quote(RUNNER)}`;
-    const wrap = become ? wrapBecome(runner, become) : undefined;
-    return new ScriptSession(host, await open(wrap ? wrap.command : runner), become, wrap);
+    const wrap = become ? wrapBecome(RUNNER, become) : undefined;
+    return new ScriptSession(host, await open(wrap ? wrap.command : RUNNER), become, wrap);
   }
 
   private constructor(
@@ -86,7 +75,7 @@ export class ScriptSession {
     channel.on('data', (chunk: Buffer) => this.onStdout(this.outText.write(chunk)));
     channel.stderr.on('data', (chunk: Buffer) => this.onStderr(this.errText.write(chunk)));
     channel.on('close', () => this.fail(this.closedError()));
-    this.send(`${this.marker}\n`);
+    this.send(`tsi_m=${this.marker}; echo ${READY}\n`);
   }
 
   get isAlive(): boolean {
@@ -111,9 +100,7 @@ export class ScriptSession {
           this.fail(new CommandError({ host: this.host, what: `command timed out after ${timeoutMs / 1000}s:`, exitCode: null, signal: 'TIMEOUT', stdout: pending.out, stderr: '' }));
         }, timeoutMs);
       }
-      const bytes = Buffer.from(script, 'utf8');
-      this.send(`${bytes.length}\n`);
-      this.send(bytes);
+      this.send(scriptCommand(script));
     });
   }
 
@@ -138,7 +125,6 @@ export class ScriptSession {
         for (const data of this.held) this.channel.write(data);
         this.held = [];
       }
-      if (this.before.includes(UNSUPPORTED)) return this.fail(new SessionUnsupported(`${this.host}: no GNU head, no script session`));
       const at = this.before.indexOf(`${READY}\n`);
       if (at < 0) return;
       this.ready = true;
