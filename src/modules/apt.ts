@@ -1,8 +1,9 @@
 // apt: Debian packages present, absent or at the latest version, and the package lists fresh enough.
-// One probe for all names: dpkg-query (installed versions), apt-cache policy (candidates, for latest) and the
-// cache's age (read against the host's clock, so plan stays pure).
+// One probe for all names: the installed state (from dpkg's status file with one sed, or dpkg-query when that file
+// alone is not the whole truth), apt-cache policy (candidates, for latest) and the cache's age (read against the
+// host's clock, so plan stays pure).
 import { Type, type Static } from '@sinclair/typebox';
-import { raw, sh, type Script } from '../shell/script.js';
+import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { defineModule, StringEnum, expecting, type ArgProblem } from './define.js';
 import { stateScript } from './remote-file.js';
 
@@ -69,14 +70,51 @@ function queryName(s: Spec): string {
 }
 
 const DPKG_FORMAT = 'pkg=${Package}\\t${Architecture}\\t${db:Status-Status}\\t${Version}\\n';
+const ADMINDIR = '/var/lib/dpkg';
 const STAMP = '/var/lib/apt/periodic/update-success-stamp';
 const LISTS = '/var/lib/apt/lists';
 
+/** Every name to ask dpkg and apt-cache about, once. */
+function queryNames(a: AptArgs): string[] {
+  return [...new Set(a.name.map(parseSpec).map(queryName))];
+}
+
+/**
+ * The installed state of `names` (name or name:arch), as dpkg-query -W prints it or as the status file's stanzas;
+ * parseApt makes the same state of either. dpkg-query loads dpkg's whole database (~6.5 ms of CPU on a Debian 12
+ * host); one sed over the status file costs a third of that. It is the same answer because dpkg writes that file
+ * itself: `Package:` first in each stanza, sorted as dpkg-query sorts, and the parser keeps the arches asked for as
+ * dpkg-query does. dpkg-query stays for when the file is not the whole truth: an interrupted dpkg's journal
+ * (updates/0000…), triggers not yet incorporated (triggers/Unincorp, which dpkg-query shows as triggers-pending),
+ * another database (DPKG_ADMINDIR, DPKG_ROOT), and when sed fails (no status file, no sed).
+ * `admindir` is for tests (dpkg-query then gets --admindir).
+ */
+export function dpkgProbe(names: readonly string[], admindir = ADMINDIR): Script {
+  const bare = [...new Set(names.map((n) => n.split(':')[0]!))];
+  // Names are [a-z0-9+.-]: only . and + mean something in an ERE. Blanks around the value as dpkg's parser allows.
+  // Every arch of a name: parseApt keeps the ones asked for.
+  const pkg = `^Package:[[:blank:]]*(${bare.map((n) => n.replace(/[.+]/g, '\\$&')).join('|')})[[:blank:]]*$`;
+  const program = `/${pkg}/,/^$/{/^(Package|Status|Architecture|Version):/p;}`;
+  const query =
+    admindir === ADMINDIR
+      ? sh`dpkg-query -W -f ${DPKG_FORMAT} -- ${names} 2>/dev/null || true`
+      : sh`dpkg-query --admindir=${admindir} -W -f ${DPKG_FORMAT} -- ${names} 2>/dev/null || true`;
+  return joinScripts([
+    raw('tsi_dpkg=status'),
+    sh`if [ -n "\${DPKG_ADMINDIR+x}\${DPKG_ROOT+x}" ] || [ -s ${`${admindir}/triggers/Unincorp`} ]; then tsi_dpkg=; fi`,
+    // The first name of the glob, if it is one that exists: dpkg's journal files are named with digits.
+    sh`for tsi_f in ${`${admindir}/updates`}/[0-9]*; do if [ -e "$tsi_f" ]; then tsi_dpkg=; fi; break; done`,
+    sh`if [ -z "$tsi_dpkg" ] || ! sed -En ${program} ${`${admindir}/status`} 2>/dev/null; then`,
+    query,
+    raw('fi'),
+  ]);
+}
+
 function probe(a: AptArgs): Script {
   const specs = a.name.map(parseSpec);
-  const names = [...new Set(specs.map(queryName))];
+  const names = queryNames(a);
   const parts: Script[] = [raw('export LC_ALL=C')];
-  if (names.length > 0) parts.push(sh`dpkg-query -W -f ${DPKG_FORMAT} -- ${names} 2>/dev/null || true`);
+  if (names.length > 0) parts.push(dpkgProbe(names));
   const latest = a.state === 'latest' ? [...new Set(specs.filter((s) => s.version === undefined).map(queryName))] : [];
   if (latest.length > 0) parts.push(raw('echo policy_begin'), sh`apt-cache policy -- ${latest} 2>/dev/null || true`, raw('echo policy_end'));
   if (a.update_cache) {
@@ -86,13 +124,26 @@ function probe(a: AptArgs): Script {
   return stateScript(parts);
 }
 
-export function parseApt(stdout: string): AptState {
+/**
+ * `names`: what the probe asked about (queryNames). Given, an entry is kept only when one of them matches it as
+ * dpkg-query matches: a plain name any arch, name:arch that arch (so libc6:amd64 is not an arch-all package).
+ */
+export function parseApt(stdout: string, names?: readonly string[]): AptState {
   const packages = new Map<string, InstalledPackage[]>();
   const policy = new Map<string, { installed?: string; candidate?: string }>();
   let inPolicy = false;
   let current: { installed?: string; candidate?: string } | undefined;
+  let stanza: ({ name: string } & InstalledPackage) | undefined;
   const stamps: number[] = [];
   let now: number | undefined;
+  const add = (p: { name: string } & InstalledPackage) => {
+    // not-installed: dpkg knows only the name (a selection, or another package's Depends, which dpkg-query lists
+    // and the status file does not); to plan it is the same as absent.
+    if (p.status === 'not-installed' || (names && !names.includes(p.name) && !names.includes(`${p.name}:${p.arch}`))) return;
+    const list = packages.get(p.name) ?? [];
+    list.push({ arch: p.arch, status: p.status, version: p.version });
+    packages.set(p.name, list);
+  };
   for (const line of stdout.split('\n')) {
     if (line === 'policy_begin') inPolicy = true;
     else if (line === 'policy_end') inPolicy = false;
@@ -107,12 +158,22 @@ export function parseApt(stdout: string): AptState {
     } else if (line.startsWith('pkg=')) {
       const [name, arch, status, version] = line.slice(4).split('\t');
       if (name === undefined || arch === undefined || status === undefined) continue;
-      const list = packages.get(name) ?? [];
-      list.push({ arch, status, version: version ?? '' });
-      packages.set(name, list);
+      add({ name, arch, status, version: version ?? '' });
+    } else if (/^(Package|Status|Architecture|Version):/.test(line)) {
+      // A status file stanza (dpkgProbe): Package first; a field it lacks prints as dpkg-query prints it, empty.
+      const colon = line.indexOf(':');
+      const value = line.slice(colon + 1).trim();
+      const field = line.slice(0, colon);
+      if (field === 'Package') {
+        if (stanza) add(stanza);
+        stanza = { name: value, arch: '', status: 'not-installed', version: '' };
+      } else if (stanza && field === 'Status') stanza.status = value.split(/\s+/)[2] ?? 'not-installed';
+      else if (stanza && field === 'Architecture') stanza.arch = value;
+      else if (stanza) stanza.version = value;
     } else if (line.startsWith('cache_stamp=')) stamps.push(Number(line.slice(12)));
     else if (line.startsWith('now=')) now = Number(line.slice(4));
   }
+  if (stanza) add(stanza);
   const state: AptState = { packages, policy };
   if (now !== undefined) {
     // Of the stamp file and the lists directory, the newer; one that is missing counts as 0 (never updated).
@@ -289,7 +350,7 @@ export const apt = defineModule({
     return [];
   },
   probe,
-  parse: (r) => parseApt(r.stdout),
+  parse: (r, a) => parseApt(r.stdout, queryNames(a)),
   plan,
   apply,
   describe,

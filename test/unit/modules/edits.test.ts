@@ -48,6 +48,24 @@ test('apt parse: packages by name, policy blocks, cache age', () => {
   assert.deepEqual(p.policy.get('foo'), { candidate: '1.2' });
 });
 
+test('apt parse: status file stanzas as dpkg-query lines; not-installed dropped; name:arch keeps that arch', () => {
+  const stanzas = [
+    'Package: libc6\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.36',
+    'Package: libc6\nStatus: deinstall ok config-files\nArchitecture: i386\nVersion: 2.35',
+    'Package: half\nStatus: install reinstreq half-installed\nArchitecture: amd64',
+    'Package: old\nStatus: deinstall ok config-files\nVersion: 1',
+    'Package: wanted\nStatus: install ok not-installed',
+  ].join('\n');
+  const lines = 'pkg=libc6\tamd64\tinstalled\t2.36\npkg=libc6\ti386\tconfig-files\t2.35\npkg=half\tamd64\thalf-installed\t\n' +
+    'pkg=old\t\tconfig-files\t1\npkg=wanted\t\tnot-installed\t\npkg=debconf-2.0\t\tnot-installed\t\n';
+  assert.deepEqual(parseApt(stanzas), parseApt(lines));
+  assert.deepEqual([...parseApt(stanzas).packages.keys()], ['libc6', 'half', 'old']);
+  const only = (names: string[]) => parseApt(stanzas, names).packages.get('libc6')?.map((p) => p.arch);
+  assert.deepEqual(only(['libc6:i386']), ['i386']);
+  assert.deepEqual(only(['libc6', 'libc6:i386']), ['amd64', 'i386']);
+  assert.equal(only(['libc6:all']), undefined);
+});
+
 const li = (a: Partial<LineinfileArgs>): LineinfileArgs => argsOf<LineinfileArgs>('lineinfile', { path: '/x', ...a });
 
 test('lineinfile edits', () => {
