@@ -5,11 +5,23 @@ import { emptyCounts, type RecapCounts } from './events.js';
 import type { Facts } from './facts.js';
 import { ProbeCache } from './speculation.js';
 
+/**
+ * Bumped by every change to any host's facts or run vars. A task's variables built at one version hold until the
+ * next (taskVars keeps them): any host, since a variable may be a template over another host's hostvars.
+ */
+let varsVersion = 0;
+
+export function currentVarsVersion(): number {
+  return varsVersion;
+}
+
 export class HostState {
   readonly name: string;
-  facts?: Facts;
-  /** set_fact and register: the "set_fact and register" precedence level. */
-  readonly runVars: Record<string, unknown> = {};
+  private gathered?: Facts;
+  /** set_fact and register: the "set_fact and register" precedence level. Changed only through setRunVar/mergeRunVars. */
+  readonly runVars: Readonly<Record<string, unknown>> = {};
+  /** taskVars' results for this host, by task, with the version they were built at. */
+  readonly taskVarsCache = new WeakMap<object, { version: number; scope: object; vars: Record<string, unknown> }>();
   /** Handler ids notified by a change, waiting for the next flush. */
   readonly notified = new Set<string>();
   /** Stopped for the rest of the play: a failed task (not ignored) or unreachable. */
@@ -27,6 +39,25 @@ export class HostState {
     readonly become: BecomeOptions | undefined,
   ) {
     this.name = host.name;
+  }
+
+  get facts(): Facts | undefined {
+    return this.gathered;
+  }
+
+  set facts(facts: Facts | undefined) {
+    this.gathered = facts;
+    varsVersion++;
+  }
+
+  setRunVar(name: string, value: unknown): void {
+    (this.runVars as Record<string, unknown>)[name] = value;
+    varsVersion++;
+  }
+
+  mergeRunVars(values: Record<string, unknown>): void {
+    Object.assign(this.runVars, values);
+    varsVersion++;
   }
 
   get isActive(): boolean {

@@ -199,7 +199,7 @@ class PlayRun {
       this.settle(first, outcome.final);
       this.emitResult(ref, outcome.results);
       // run_once: every host of the batch sees the result (register and facts), as in Ansible.
-      if (task.register && outcome.registered) for (const h of targets.slice(1)) h.runVars[task.register] = outcome.registered;
+      if (task.register && outcome.registered) for (const h of targets.slice(1)) h.setRunVar(task.register, outcome.registered);
     } else {
       await Promise.all(
         targets.map((h) =>

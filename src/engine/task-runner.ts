@@ -221,8 +221,8 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
     } else {
       registered = await runOnce(ctx, h, task, vars, check, diff, readAhead);
     }
-    if (task.register) h.runVars[task.register] = registered;
-    if (registered.ansible_facts && !registered.failed) Object.assign(h.runVars, registered.ansible_facts);
+    if (task.register) h.setRunVar(task.register, registered);
+    if (registered.ansible_facts && !registered.failed) h.mergeRunVars(registered.ansible_facts);
     const final = toHostResult(h, registered, started, noLog);
     if (task.loop) final.changes = [];
     if (final.status === 'failed' && ignore) final.ignored = true;
@@ -240,7 +240,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
     const final: HostTaskResult = { host: h.name, status, changes: [], message, durationMs: Date.now() - started, noLog };
     const cmd = err as { stdout?: string; stderr?: string; exitCode?: number | null };
     if (typeof cmd.stdout === 'string') Object.assign(final, { stdout: cmd.stdout, stderr: cmd.stderr, rc: cmd.exitCode });
-    if (status === 'failed' && task.register) h.runVars[task.register] = { changed: false, failed: true, msg: message };
+    if (status === 'failed' && task.register) h.setRunVar(task.register, { changed: false, failed: true, msg: message });
     if (status === 'failed') {
       try {
         if (flag(task.ignoreErrors, vars, task)) final.ignored = true;

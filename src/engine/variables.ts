@@ -2,7 +2,7 @@
 // role defaults < inventory (group < host) < facts < play vars and vars_files < role vars < include parameters
 // < set_fact and register < extra vars. Plus the magic variables Ansible users expect.
 import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
-import type { HostState } from './host-state.js';
+import { currentVarsVersion, type HostState } from './host-state.js';
 import { renderValue } from '../template/render.js';
 
 export interface PlayScope {
@@ -96,7 +96,22 @@ export function containsTemplate(v: unknown): boolean {
   return false;
 }
 
+/**
+ * A task's variables on a host. Kept per host and task until any host's facts or run vars change (the engine asks
+ * again for the same task when it reads ahead and when it runs, and for every loop item): the result is frozen, since
+ * callers share it.
+ */
 export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown> }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  if (Object.keys(extra).length > 0) return buildTaskVars(scope, h, task, extra);
+  const version = currentVarsVersion();
+  const kept = h.taskVarsCache.get(task);
+  if (kept && kept.version === version && kept.scope === scope) return kept.vars;
+  const vars = Object.freeze(buildTaskVars(scope, h, task, extra));
+  h.taskVarsCache.set(task, { version, scope, vars });
+  return vars;
+}
+
+function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown> }, extra: Record<string, unknown>): Record<string, unknown> {
   const vars: Record<string, unknown> = {
     ...roleLayers(scope, task.role, 'defaults'),
     ...h.host.vars,
