@@ -184,7 +184,7 @@ export interface IptablesState {
   /** Guard directories under /run/tsinfra whose rollback is still armed (an earlier change awaits confirmation). */
   armed: string[];
   chain:
-    | { exists: true; /** Built-in chains only. */ policy?: string; rules: number }
+    | { exists: true; /** Built-in chains only; read for a policy only. */ policy?: string; /** Read for an insert at rule_num only. */ rules: number }
     | { exists: false; code: number; error: string };
   /** `-C`'s answer (rule mode, chain there): 0 present, 1 absent, anything else a failure. */
   check?: { code: number; error: string };

@@ -16,8 +16,9 @@ export function guardDir(version: IpVersion): string {
 
 /**
  * Read-only, always exits 0 and prints key=value lines: missing=1 when the command is not there; armed=<dir> for
- * every guard under /run/tsinfra (ours or firewall's) whose rollback is still armed; chain=1 with the chain's
- * policy= (built-in chains) and rules= (how many), or chain=0 with chain_rc= and chain_error= (base64); in rule mode
+ * every guard under /run/tsinfra (ours or firewall's) whose rollback is still armed; chain=1 (with the chain's
+ * policy= (built-in chains) and rules= (how many) when the plan needs them), or chain=0 with chain_rc= and
+ * chain_error= (base64); in rule mode
  * check= (0 present, 1 absent, else `-C` failed) and check_error= (base64) when it is not 0.
  *
  * The chain's listing is a shared read (one `-S` for every rule of a batch in that chain), and a rule whose printed
@@ -39,15 +40,20 @@ export function iptablesProbe(spec: IptablesSpec): Script {
     raw('done'),
     raw(`if [ "$${v}_rc" -eq 0 ]; then`),
     raw('  echo chain=1'),
-    // Builtins only: the listing is already here, so counting it costs no process.
-    raw('  tsi_n=0'),
-    raw('  while read -r tsi_a tsi_b tsi_c tsi_rest; do'),
-    raw('    case $tsi_a in -P) echo "policy=$tsi_c" ;; -A) tsi_n=$((tsi_n + 1)) ;; esac'),
-    raw('  done <<TSI_LISTING'),
-    raw(`$${v}`),
-    raw('TSI_LISTING'),
-    raw('  echo "rules=$tsi_n"'),
   ];
+  // The policy and the rule count matter only to a policy and to an insert at rule_num; the shell reads the listing
+  // a byte at a time to count it, so the other rules skip that.
+  if (spec.policy !== undefined || (spec.action === 'insert' && spec.rule_num !== undefined)) {
+    parts.push(
+      raw('  tsi_n=0'),
+      raw('  while read -r tsi_a tsi_b tsi_c tsi_rest; do'),
+      raw('    case $tsi_a in -P) echo "policy=$tsi_c" ;; -A) tsi_n=$((tsi_n + 1)) ;; esac'),
+      raw('  done <<TSI_LISTING'),
+      raw(`$${v}`),
+      raw('TSI_LISTING'),
+      raw('  echo "rules=$tsi_n"'),
+    );
+  }
   if (spec.policy === undefined) {
     const check = joinScripts([
       sh`    tsi_err=$(${bin} ${headWords(spec)} -C ${spec.chain} ${ruleWords(spec)} 2>&1 >/dev/null); tsi_rc=$?`,

@@ -160,6 +160,10 @@ test('the probe: the chain listed as a shared read, -C for the rule with exactly
   assert.ok(text.includes("tsi_err=$(iptables -w 5 -t filter -C INPUT -p tcp -j ACCEPT --destination-port 22 -m comment --comment 'it'\\''s $(ssh)' 2>&1 >/dev/null); tsi_rc=$?"), text);
   assert.ok(iptablesProbe(args({ ...SSH, ip_version: 'ipv6' })).text.includes('ip6tables -w -t filter -C INPUT'));
   assert.equal(iptablesProbe(args({ chain: 'INPUT', policy: 'DROP' })).text.includes(' -C '), false, 'policy mode: no -C');
+  // Counting the listing (a byte-at-a-time read) only where the plan uses the policy or the rule count.
+  assert.equal(text.includes('rules=$tsi_n'), false, 'append: no count');
+  assert.ok(iptablesProbe(args({ chain: 'INPUT', policy: 'DROP' })).text.includes('policy=$tsi_c'), 'policy: its policy');
+  assert.ok(iptablesProbe(args({ ...SSH, action: 'insert', rule_num: 2 })).text.includes('rules=$tsi_n'), 'insert at rule_num: the count');
   assert.equal(iptablesProbe(a).text, iptablesProbe(args({ ...SSH, table: 'filter', wait: 5, comment: "it's $(ssh)" })).text, 'the same args, the same script: read ahead by text');
 });
 
