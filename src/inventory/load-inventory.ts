@@ -1,6 +1,6 @@
 // The inventory entry point: files (YAML or INI), directories of them, and `host1,host2` lists, each with
 // the group_vars/ and host_vars/ beside it — several sources merge in the order given, like repeated `-i`.
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseYaml, readConfigText } from '../config/yaml-source.js';
@@ -64,7 +64,7 @@ export function detectInventoryFormat(file: string, text: string): InventoryForm
 
 async function sourceKind(source: string): Promise<'file' | 'directory' | 'hosts'> {
   try {
-    return (await stat(source)).isDirectory() ? 'directory' : 'file';
+    return statSync(source).isDirectory() ? 'directory' : 'file';
   } catch {
     if (source.includes(',')) return 'hosts';
     throw new ConfigError({ file: source }, 'inventory not found (no such file or directory)', {
@@ -103,11 +103,11 @@ async function loadInventoryFile(file: string, builder: InventoryBuilder): Promi
 /** Inventory files in a directory, recursively, sorted by name, skipping what Ansible skips. */
 async function inventoryFilesIn(dir: string, builder: InventoryBuilder): Promise<string[]> {
   const out: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
+  for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name.endsWith('~') || SKIPPED_IN_DIRECTORY.has(name)) continue;
     const path = join(dir, name);
     const ext = extname(name).toLowerCase();
-    if ((await stat(path)).isDirectory()) out.push(...(await inventoryFilesIn(path, builder)));
+    if (statSync(path).isDirectory()) out.push(...(await inventoryFilesIn(path, builder)));
     else if (ext === '' || ext === '.ini' || YAML_EXTENSIONS.includes(ext)) out.push(path);
     else if (ext === '.toml') builder.warnings.push(`${path}: TOML inventories are not supported; skipped`);
   }

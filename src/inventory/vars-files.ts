@@ -1,7 +1,7 @@
 // group_vars/ and host_vars/ beside an inventory source, found the way Ansible's host_group_vars plugin
 // finds them: for a group or host NAME, the first of NAME (file or directory), NAME.yml, NAME.yaml,
 // NAME.json wins; a directory's files (recursively, sorted by name) are read in order, later ones winning.
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { isMap, type ParsedNode } from 'yaml';
 import { ConfigError } from '../errors.js';
@@ -17,7 +17,7 @@ export async function loadVarsFiles(basedir: string, builder: InventoryBuilder):
     const dir = join(basedir, kind);
     if (!(await isDirectory(dir))) continue;
     const what = kind === 'group_vars' ? 'group' : 'host';
-    const entries = new Set((await readdir(dir)).filter((n) => !n.startsWith('.') && !n.endsWith('~')));
+    const entries = new Set(readdirSync(dir).filter((n) => !n.startsWith('.') && !n.endsWith('~')));
     const used = new Set<string>();
     for (const entity of kind === 'group_vars' ? builder.groupNames() : builder.hostNames()) {
       const candidates = VARS_EXTENSIONS.map((ext) => entity + ext).filter((n) => entries.has(n));
@@ -57,7 +57,7 @@ async function loadVarsFile(file: string, builder: InventoryBuilder, target: { g
 /** The files of a vars directory, recursively and sorted by name, as Ansible reads them. */
 async function varsFilesIn(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const name of (await readdir(dir)).sort()) {
+  for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name.endsWith('~')) continue;
     const path = join(dir, name);
     const ext = extname(name);
@@ -72,7 +72,7 @@ async function varsFilesIn(dir: string): Promise<string[]> {
 
 async function isDirectory(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isDirectory();
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
