@@ -17,6 +17,7 @@ packages=(
   gnupg                         # signs the apt repository of the lab's ZeroTier test double
   debootstrap systemd-container # the systemd lab hosts' rootfs and systemd-nspawn
   procps psmisc util-linux      # ps, nsenter/unshare
+  busybox                       # a second POSIX sh and sed: the apt probe is checked under them too
   ca-certificates
 )
 missing=()
