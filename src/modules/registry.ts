@@ -96,11 +96,6 @@ export function moduleSchemas(): Record<string, Record<string, unknown>> {
 export type ValidateResult<A = Record<string, unknown>> = { ok: true; args: A } | { ok: false; problems: ArgProblem[] };
 
 /**
- * Check and normalise a task's raw module arguments (whatever YAML gave: object, free-form string, null).
- * On success `args` is a fresh object with defaults filled in, aliases renamed and Ansible-style scalars
- * (`yes`, `"8080"`) converted to the schema's types.
- */
-/**
  * Validated args by module and input (JSON): fifty hosts rendering a task to the same args validate it once. The
  * args are deep-frozen, so the hosts that share them cannot change them under each other, and their identity can
  * key further memos (module-runner's probe scripts).
@@ -108,16 +103,21 @@ export type ValidateResult<A = Record<string, unknown>> = { ok: true; args: A } 
 const validated = new Map<string, ValidateResult>();
 const VALIDATED_MAX = 4096;
 
+/**
+ * Check and normalise a task's raw module arguments (whatever YAML gave: object, free-form string, null).
+ * On success `args` has defaults filled in, aliases renamed and Ansible-style scalars (`yes`, `"8080"`) converted
+ * to the schema's types; for plain-data input it is frozen and shared with every equal input.
+ */
 export function validateArgs(moduleName: string, rawArgs: unknown): ValidateResult {
   const key = plainKey(moduleName, rawArgs);
-  const known = key === undefined ? undefined : validated.get(key);
-  if (known) return known;
-  const result = validateFresh(moduleName, rawArgs);
-  if (key !== undefined) {
-    if (validated.size >= VALIDATED_MAX) validated.clear();
-    validated.set(key, result.ok ? { ok: true, args: deepFreeze(result.args) } : result);
-  }
-  return validated.get(key!) ?? result;
+  if (key === undefined) return validateFresh(moduleName, rawArgs);
+  let result = validated.get(key);
+  if (result) return result;
+  result = validateFresh(moduleName, rawArgs);
+  if (result.ok) deepFreeze(result.args);
+  if (validated.size >= VALIDATED_MAX) validated.clear();
+  validated.set(key, result);
+  return result;
 }
 
 /** A key for plain data only (objects, arrays, strings, numbers, booleans, null); undefined for anything else. */
