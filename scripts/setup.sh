@@ -19,6 +19,7 @@ packages=(
   procps psmisc util-linux      # ps, nsenter/unshare
   busybox                       # a second POSIX sh and sed: the apt probe is checked under them too
   ca-certificates
+  ansible python3-jinja2        # the oracles for the Jinja differential tests only; not used at run time
 )
 missing=()
 for p in "${packages[@]}"; do

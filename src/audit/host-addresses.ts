@@ -1,7 +1,7 @@
 // A host's VPN address, read from the host itself: one `ip -4 -o addr show` round trip, then the address on a VPN
 // interface (the policy's `security_vpn_interfaces`, iptables-style names: `zt+` is every name starting with zt),
 // preferring one inside `security_vpn_cidr`.
-import { parseCidr } from '../template/cidr.js';
+import { isAddressInCidr } from '../net/cidr.js';
 import { raw, type Script } from '../shell/script.js';
 
 export const ADDRESS_SCRIPT: Script = raw('ip -4 -o addr show');
@@ -26,19 +26,6 @@ export function matchesInterface(iface: string, patterns: readonly string[]): bo
   return patterns.some((p) => (p.endsWith('+') ? iface.startsWith(p.slice(0, -1)) : iface === p));
 }
 
-export function isInCidr(address: string, cidr: string): boolean {
-  try {
-    const net = parseCidr(cidr);
-    const one = parseCidr(`${address}/${net.version === 4 ? 32 : 128}`);
-    if (one.version !== net.version) return false;
-    const bits = BigInt(net.version === 4 ? 32 : 128);
-    const shift = bits - BigInt(net.prefix);
-    return one.address >> shift === net.address >> shift;
-  } catch {
-    return false;
-  }
-}
-
 export interface VpnMatch {
   interfaces: readonly string[];
   cidr?: string;
@@ -46,7 +33,7 @@ export interface VpnMatch {
 
 /** The VPN address: on a VPN interface (inside the VPN range if one is), else any address inside the VPN range. */
 export function pickVpnAddress(addresses: readonly InterfaceAddress[], vpn: VpnMatch): string | undefined {
-  const inRange = (a: InterfaceAddress) => vpn.cidr !== undefined && isInCidr(a.address, vpn.cidr);
+  const inRange = (a: InterfaceAddress) => vpn.cidr !== undefined && isAddressInCidr(a.address, vpn.cidr);
   const onVpn = addresses.filter((a) => matchesInterface(a.iface, vpn.interfaces));
   return (onVpn.find(inRange) ?? onVpn[0] ?? addresses.find(inRange))?.address;
 }

@@ -3,6 +3,7 @@
 // VPN anything may. An open port the policy does not allow is a violation; closed or filtered never is (nothing
 // listens, or the firewall drops it).
 import type { Finding, ProbeResult, VantageKind } from './audit-types.js';
+import { isTemplated } from '../template/index.js';
 
 export const POLICY_VARS = {
   publicPorts: 'security_public_tcp_ports',
@@ -39,7 +40,7 @@ export function readHostPolicy(vars: Readonly<Record<string, unknown>>): PolicyR
   const ifaces = vars[POLICY_VARS.vpnInterfaces];
   const vpnInterfaces = Array.isArray(ifaces) ? ifaces.filter((i): i is string => typeof i === 'string') : typeof ifaces === 'string' ? [ifaces] : [];
   const policy: HostPolicy = { publicPorts: [...new Set(publicPorts)].sort((a, b) => a - b), vpnInterfaces };
-  if (typeof cidr === 'string' && cidr !== '' && !cidr.includes('{{')) policy.vpnCidr = cidr;
+  if (typeof cidr === 'string' && cidr !== '' && !isTemplated(cidr)) policy.vpnCidr = cidr;
   return { policy };
 }
 

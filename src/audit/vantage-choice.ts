@@ -7,7 +7,7 @@
 // controller itself.
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { suggestion } from '../playbook/did-you-mean.js';
+import { suggestion } from '../text/did-you-mean.js';
 
 export const VANTAGE_VARS = { vpn: 'audit_vpn_vantage', private: 'audit_private_vantage' } as const;
 export const VANTAGE_GROUPS = { vpn: 'audit_vpn', private: 'audit_private' } as const;

@@ -18,6 +18,7 @@ import { exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { noHostsMatched, withHostSession } from './host-session.js';
 import { secretsOf } from './secrets-of.js';
+import { isTemplated } from '../template/index.js';
 
 interface AuditPortsOptions extends HostOptions {
   vpnFrom?: string;
@@ -41,7 +42,7 @@ function numberOption(v: string, flag: string, o: { min: number; max: number; is
   return n;
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && !v.includes('{{') ? v : undefined);
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && !isTemplated(v) ? v : undefined);
 
 /** The public address: public_ip, else ansible_host (else the name), unless that is the private address. */
 function publicAddressOf(host: Host, vars: Record<string, unknown>): string | undefined {

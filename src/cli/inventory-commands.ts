@@ -1,36 +1,14 @@
 // `tsinfra hosts PATTERN` (ansible --list-hosts) and `tsinfra inventory --host H | --list` (ansible-inventory).
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { loadInventory, selectHosts } from '../inventory/load.js';
+import { selectHosts } from '../inventory/load.js';
 import { inventoryList } from '../inventory/inventory-list.js';
 import { isSecretName, maskSecrets } from '../inventory/mask-secrets.js';
-import type { Host, Inventory } from '../inventory/types.js';
+import type { Host } from '../inventory/types.js';
 import type { RegisterCommand } from './command-context.js';
-
-interface InventoryFlags {
-  inventory: string[];
-}
+import { addInventoryOption, loadFromFlags, type InventoryFlags } from './inventory-options.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function addInventoryOption(cmd: Command): Command {
-  return cmd.option('-i, --inventory <path>', 'inventory file, directory or host1,host2 list (repeatable; default $TSINFRA_INVENTORY)', collect, []);
-}
-
-/** `-i` values, else $TSINFRA_INVENTORY, else a usage error. */
-function inventoryPaths(flags: InventoryFlags): string[] {
-  if (flags.inventory.length > 0) return flags.inventory;
-  const fromEnv = process.env.TSINFRA_INVENTORY;
-  if (fromEnv) return [fromEnv];
-  throw new UsageError('no inventory given', { hint: 'pass -i PATH or set TSINFRA_INVENTORY' });
-}
-
-async function loadFromFlags(flags: InventoryFlags): Promise<Inventory> {
-  const inventory = await loadInventory(inventoryPaths(flags));
-  for (const warning of inventory.warnings ?? []) process.stderr.write(`tsinfra: warning: ${warning}\n`);
-  return inventory;
-}
-
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
 export const registerInventoryCommands: RegisterCommand = (program) => {

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, LoadCommand> = {
   play: () => import('./play-command.js').then((m) => m.registerPlayCommand),
   passwd: () => import('./passwd-command.js').then((m) => m.registerPasswdCommand),
   audit: () => import('./audit-command.js').then((m) => m.registerAuditCommand),
+  template: () => import('./template-command.js').then((m) => m.registerTemplateCommand),
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 

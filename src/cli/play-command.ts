@@ -1,21 +1,21 @@
 // `tsinfra play PLAYBOOK -i INV`: load and validate everything first, then run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError, formatPosition } from '../errors.js';
 import { runPlaybook } from '../engine/run-playbook.js';
 import { loadPlaybook } from '../playbook/load-playbook.js';
 import { registryCatalog } from '../playbook/registry-catalog.js';
 import { filterPlanByTags } from '../playbook/tag-filter.js';
 import { startAtTask } from '../playbook/start-at-task.js';
-import { parseYaml } from '../config/yaml-source.js';
 import { createPlayReporter } from '../report/play-reporter.js';
 import { ConnectionPool } from '../transport/connection-pool.js';
 import type { CommandContext } from './command-context.js';
 import { ExitCode, exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { onInterrupt } from './interrupt.js';
+import { parseExtraVars } from './extra-vars.js';
 
 interface PlayOptions extends HostOptions {
   check?: boolean;
@@ -31,38 +31,6 @@ interface PlayOptions extends HostOptions {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** `-e k=v`, `-e '{"k": 1}'`, `-e @file.yaml` — later ones win, as in Ansible. */
-export function parseExtraVars(specs: string[] = []): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const spec of specs) {
-    if (spec.startsWith('@')) {
-      const file = spec.slice(1);
-      const value = parseYaml(readExtraVarsFile(spec), file).value;
-      if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`-e ${spec}: ${file} must hold a mapping of variables`);
-      Object.assign(out, value);
-    } else if (spec.trimStart().startsWith('{')) {
-      const value = parseYaml(spec, '-e').value;
-      Object.assign(out, value as Record<string, unknown>);
-    } else {
-      for (const pair of spec.split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)) {
-        const eq = pair.indexOf('=');
-        if (eq <= 0) throw new UsageError(`-e ${JSON.stringify(spec)}: expected key=value, {json} or @file`);
-        out[pair.slice(0, eq)] = pair.slice(eq + 1);
-      }
-    }
-  }
-  return out;
-}
-
-function readExtraVarsFile(spec: string): string {
-  try {
-    return readFileSync(spec.slice(1), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`-e ${spec}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read file (${code ?? err})`}`);
-  }
-}
 
 function commandTimeoutOf(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -85,7 +53,9 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
   const playbook = resolve(playbookPath);
   const loadOptions = { rolesPath: o.rolesPath ?? [], catalog: registryCatalog, extraVars, projectDir: process.cwd() };
   let plan = await loadPlaybook(playbook, loadOptions);
-  if (o.tags?.length || o.skipTags?.length) plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
+  for (const w of plan.warnings) process.stderr.write(`tsinfra: warning: ${formatPosition(w.at)}: ${w.message}\n`);
+  // Always: without --tags the selection is `all`, which still leaves out `never` tasks (as in Ansible).
+  plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
   if (o.startAtTask) plan = startAtTask(plan, o.startAtTask);
   const selected = await selectFromOptions('all', o);
   const commandTimeoutMs = commandTimeoutOf(o.commandTimeout);

@@ -3,7 +3,7 @@ import type { Host } from '../inventory/types.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
 import { emptyCounts, type RecapCounts } from './events.js';
 import type { Facts } from './facts.js';
-import { ProbeCache } from './speculation.js';
+import { ProbeCache } from './read-ahead/probe-cache.js';
 
 /**
  * Bumped by every change to any host's facts or run vars. A task's variables built at one version hold until the

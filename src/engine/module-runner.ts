@@ -1,30 +1,39 @@
 // Runs one module invocation on one host: state modules as probe → plan → (apply), actions through ActionIO.
 // An unchanged state task costs one exec; a changed one two (STYLE.md 2).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CommandError, TsinfraError } from '../errors.js';
-import { NO_PROBE, stateResult, type ActionIO, type AnyModule, type ControllerIO, type ExecResult, type RegisteredResult } from '../modules/define.js';
-import { evaluateExpressionText } from '../expr/condition.js';
+import { NO_PROBE, stateResult, type ActionIO, type AnyModule, type ControllerIO, type ExecResult, type RegisteredResult, type VarsFiles } from '../modules/define.js';
 import { isValidEnvName, quote } from '../shell/quote.js';
 import type { Script } from '../shell/script.js';
-import { renderString } from '../template/render.js';
+import { parseYaml } from '../config/yaml-source.js';
+import { evaluateCondition, evaluateExpressionText, renderText } from '../template/index.js';
 import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
+import { factsScript, parseFacts } from './facts.js';
 import type { HostState } from './host-state.js';
-import { probeKey, probeWithReadAhead, type ProbeCache } from './speculation.js';
+import type { PreparedTask } from './prepare-task.js';
+import { probeKey, type ProbeCache } from './read-ahead/probe-cache.js';
+import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
+import { factVars } from './variables.js';
 
-export interface Invocation {
-  module: AnyModule;
-  args: unknown;
+/** Where relative `src` paths are looked up: role files/ or templates/, then the playbook dir. */
+export interface SearchDirs {
+  files: string[];
+  templates: string[];
+  /** include_vars files: `<dir>/vars` then `<dir>` for the role, the task file's directory and the playbook's. */
+  vars: string[];
+  /** include_vars `dir:` starts in the role (its vars/), else beside the task file. */
+  varsRoot: { role?: string; taskDir: string };
+}
+
+/** A prepared task (prepareTask) and what running it on its host needs. */
+export interface Invocation extends PreparedTask {
   host: HostState;
   vars: Record<string, unknown>;
   check: boolean;
   diff: boolean;
-  /** Rendered `environment:` for the task. */
-  environment: Record<string, string>;
-  become: HostState['become'];
-  /** Where relative `src` paths are looked up: role files/ or templates/, then the playbook dir. */
-  searchDirs: { files: string[]; templates: string[] };
   taskLabel: string;
   commandTimeoutMs?: number;
   connection: () => Promise<Connection>;
@@ -36,6 +45,8 @@ export interface Invocation {
   probes?: ProbeCache;
   /** A read-only check (isReadOnlyCheck): its execs are probes. */
   readOnly?: boolean;
+  /** How tsinfra reaches a host of the inventory, by name (actions' ActionIO.endpointOf). */
+  endpointOf: ActionIO['endpointOf'];
   /** The probe scripts of the tasks that follow, for a become user, at most `max`. */
   readAhead?: (becomeUser: string | undefined, max: number) => Promise<string[]>;
 }
@@ -80,22 +91,25 @@ async function findFile(name: string, dirs: string[]): Promise<string> {
   throw new TsinfraError('TSI_CONFIG', `${name} not found in ${dirs.join(', ')}`);
 }
 
-export function controllerIO(inv: Pick<Invocation, 'searchDirs' | 'vars' | 'taskLabel'>): ControllerIO {
+export function controllerIO(inv: { searchDirs: SearchDirs; vars: Record<string, unknown>; taskLabel: string }): ControllerIO {
   return {
     readFile: async (path) => readFile(await findFile(path, inv.searchDirs.files)),
     renderTemplate: async (path) => {
       const file = await findFile(path, inv.searchDirs.templates);
-      return renderString(await readFile(file, 'utf8'), inv.vars, { file, task: inv.taskLabel });
+      return renderText(await readFile(file, 'utf8'), inv.vars, { file, task: inv.taskLabel, searchDirs: inv.searchDirs });
     },
   };
 }
 
-/** `declared`: the text of the action's declared probe: that exec only reads, like a state module's probe. */
-function actionIO(inv: Invocation, declared?: string): ActionIO {
+function actionIO(inv: Invocation): ActionIO {
   return {
-    exec: (script, options) => execScript(inv, script, inv.readOnly || script.text === declared ? 'probe' : 'action', options?.timeoutMs),
+    // The action's declared probe only reads, like a state module's probe.
+    exec: (script, options) => execScript(inv, script, inv.readOnly || script.text === inv.probe?.text ? 'probe' : 'action', options?.timeoutMs),
     vars: inv.vars,
+    isCheck: inv.check,
+    endpointOf: inv.endpointOf,
     evaluate: (expression) => evaluateExpressionText(expression, inv.vars, { file: inv.taskLabel, task: inv.taskLabel }),
+    holds: (condition) => evaluateCondition(condition, inv.vars, { file: inv.taskLabel, task: inv.taskLabel }),
     tryConnect: async (timeoutMs) => {
       await inv.pool.drop(inv.host.name);
       try {
@@ -109,31 +123,47 @@ function actionIO(inv: Invocation, declared?: string): ActionIO {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     now: () => Date.now(),
     verbosity: inv.verbosity,
+    varsFiles: varsFiles(inv.searchDirs),
+    gatherFacts: () => gatherFacts(inv),
   };
 }
 
-/**
- * The module's probe for these args, worked out once per args object: validateArgs hands the same frozen args to
- * every host whose task rendered alike, so fifty hosts build one script (a prepared template is its own object).
- */
-const probes = new WeakMap<object, Script | undefined>();
+/** setup (ActionIO.gatherFacts): the facts script run as a probe of the task, kept as the host's facts. */
+async function gatherFacts(inv: Invocation): Promise<Record<string, unknown>> {
+  const r = await execScript(inv, factsScript(), 'probe');
+  if (r.code !== 0) throw new CommandError({ host: inv.host.name, what: 'gathering facts', exitCode: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr });
+  inv.host.facts = parseFacts(r.stdout);
+  const { facts: _ours, ansible_facts: _unprefixed, ...prefixed } = factVars(inv.host.facts);
+  return prefixed;
+}
 
-export function probeFor(m: AnyModule, args: unknown): Script | undefined {
-  const key = args as object;
-  if (probes.has(key)) return probes.get(key);
-  const script = m.kind === 'state' ? m.probe(args as never) : m.probe?.(args as never);
-  probes.set(key, script);
-  return script;
+/** include_vars' view of the controller: Ansible's vars search path and its rule for `dir:` (_set_root_dir). */
+function varsFiles(dirs: SearchDirs): VarsFiles {
+  const exists = (p: string) => existsSync(p);
+  return {
+    find: (path) => (isAbsolute(path) ? [path] : dirs.vars.map((d) => join(d, path))).find((p) => exists(p) && statSync(p).isFile()),
+    dir(path) {
+      const { role, taskDir } = dirs.varsRoot;
+      if (isAbsolute(path)) return path;
+      if (!role) return join(taskDir, path);
+      return path.split('/')[0] === 'vars' && exists(join(role, path)) ? join(role, path) : join(role, 'vars', path);
+    },
+    read: (file) => parseYaml(readFileSync(file, 'utf8'), file).value,
+    list(dir) {
+      if (!exists(dir) || !statSync(dir).isDirectory()) return undefined;
+      const entries = readdirSync(dir, { withFileTypes: true });
+      return { files: entries.filter((e) => e.isFile()).map((e) => e.name), dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name) };
+    },
+  };
 }
 
 export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   const m = inv.module;
   if (m.kind === 'action') {
     if (inv.check && m.checkMode === 'skip') return { changed: false, failed: false, skipped: true, msg: 'skipped in check mode' };
-    return m.run(inv.args, actionIO(inv, probeFor(m, inv.args)?.text));
+    return m.run(inv.args, actionIO(inv));
   }
-  const args = m.prepare ? await m.prepare(inv.args, controllerIO(inv)) : inv.args;
-  const probe = probeFor(m, args);
+  const { args, probe } = inv;
   let probed: ExecResult = NO_PROBE;
   if (probe) {
     probed = await execScript(inv, probe, 'probe');

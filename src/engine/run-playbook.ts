@@ -2,7 +2,7 @@
 // by --forks; `linear` waits for every host before the next task, `free` lets each host run ahead; handlers at
 // the end of the play or at flush_handlers; a failed or unreachable host stops alone.
 import pLimit from 'p-limit';
-import { ConnectError, TsinfraError } from '../errors.js';
+import { ConnectError, TsinfraError, formatPosition } from '../errors.js';
 import { log } from '../log.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
@@ -10,17 +10,17 @@ import type { BlockNode, IncludeRoleNode, IncludeTasksNode, ModuleTask, Playbook
 import { loadDynamicInclude } from '../playbook/dynamic-include.js';
 import type { LoadPlaybookOptions } from '../playbook/load-playbook.js';
 import { readYamlFile } from '../config/yaml-source.js';
-import { renderString, renderValue } from '../template/render.js';
-import { evaluateCondition } from '../expr/condition.js';
+import { evaluateCondition, isTemplated, readFlag, renderString, renderValue } from '../template/index.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
-import { probeWithReadAhead } from './speculation.js';
 import type { Host } from '../inventory/types.js';
 import type { HostTaskResult, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
 import { HostState } from './host-state.js';
-import { upcomingProbes } from './read-ahead.js';
-import { flag, runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
+import { flag } from './prepare-task.js';
+import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
+import { upcomingProbes } from './read-ahead/upcoming-probes.js';
+import { runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
 import { taskVars, type PlayScope } from './variables.js';
 
 export interface RunPlaybookOptions {
@@ -95,10 +95,36 @@ function batches(hosts: HostState[], serial: (number | string)[] | undefined, va
   return out;
 }
 
+interface FailureLimits {
+  anyErrorsFatal: boolean;
+  maxFailPercentage?: number;
+}
+
+/** any_errors_fatal and max_fail_percentage, which may be templates: rendered with the play's vars and extra vars. */
+function failureLimits(play: PlayPlan, vars: Record<string, unknown>): FailureLimits {
+  const pct = play.maxFailPercentage === undefined ? undefined : renderValue(play.maxFailPercentage, vars, { ...play.at });
+  const n = pct === undefined || (typeof pct === 'string' && pct.trim() === '') ? undefined : Number(pct);
+  if (n !== undefined && !(n >= 0 && n <= 100)) throw new TsinfraError('TSI_CONFIG', `${formatPosition(play.at)}: max_fail_percentage must be a number from 0 to 100, got ${JSON.stringify(pct)}`);
+  return { anyErrorsFatal: readFlag(play.anyErrorsFatal, vars, { ...play.at }), maxFailPercentage: n };
+}
+
 class PlayRun {
+  /** No task starts any more in this batch (end_batch, and all below). */
   private aborted = false;
+  /** No later batch of the play starts (end_play). */
+  isPlayEnded = false;
+  /** The playbook stops here: any_errors_fatal or max_fail_percentage tripped (Ansible's RUN_FAILED_BREAK_PLAY). */
+  isRunEnded = false;
+  /**
+   * Hosts whose failure counts for the failure limits: unreachable, or failed where no enclosing block had a rescue
+   * or an always left to run (Ansible's PlayIterator.is_failed at the failed task, into TQM._failed_hosts).
+   */
+  private readonly failedHosts = new Set<HostState>();
+  /** Per host, the enclosing blocks that would still catch a failure (a rescue or an always to come). */
+  private readonly catchers = new Map<HostState, number>();
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly ctx: TaskRunContext;
+  private readonly failureLimits: FailureLimits;
 
   constructor(
     private readonly o: RunPlaybookOptions,
@@ -106,6 +132,7 @@ class PlayRun {
     private readonly batch: HostState[],
   ) {
     this.limit = pLimit(Math.max(1, o.forks));
+    this.failureLimits = failureLimits(scope.play, { ...scope.playVars, ...scope.extraVars });
     this.ctx = {
       scope,
       pool: o.pool,
@@ -136,8 +163,12 @@ class PlayRun {
     count(h, final);
     if (final.status === 'unreachable') {
       h.isUnreachable = true;
+      this.failedHosts.add(h);
       void this.o.pool.drop(h.name);
-    } else if (final.status === 'failed' && !final.ignored) h.isFailed = true;
+    } else if (final.status === 'failed' && !final.ignored) {
+      h.isFailed = true;
+      if (!this.catchers.get(h)) this.failedHosts.add(h);
+    }
   }
 
   async gatherFacts(hosts: HostState[]): Promise<void> {
@@ -154,7 +185,7 @@ class PlayRun {
             const conn = await this.o.pool.get(h.target);
             this.o.onExec?.();
             // The first tasks' probes that need no facts come along (the facts script only reads, too).
-            const ahead = await upcomingProbes(this.ctx, h, knownTasks(this.play.tasks), undefined, h.probes.readAhead).catch(() => []);
+            const ahead = await upcomingProbes(this.scope, h, knownTasks(this.play.tasks), undefined, h.probes.readAhead).catch(() => []);
             const r = await probeWithReadAhead(conn, script.text, { timeoutMs: this.o.commandTimeoutMs }, h.probes, ahead);
             if (r.code !== 0) throw new TsinfraError('TSI_COMMAND', `gathering facts failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
             h.facts = parseFacts(r.stdout);
@@ -172,18 +203,26 @@ class PlayRun {
   }
 
   private checkFailureLimits(): void {
-    const failed = this.batch.filter((h) => h.isFailed || h.isUnreachable).length;
-    const anyFatal = this.play.anyErrorsFatal === true || this.play.anyErrorsFatal === 'true';
-    if (failed > 0 && anyFatal) this.aborted = true;
-    if (this.play.maxFailPercentage !== undefined && this.batch.length > 0) {
-      const pct = Number(this.play.maxFailPercentage);
-      if ((failed / this.batch.length) * 100 > pct) this.aborted = true;
+    const failed = this.failedHosts.size;
+    const { anyErrorsFatal, maxFailPercentage } = this.failureLimits;
+    const tripped = (failed > 0 && anyErrorsFatal) || (maxFailPercentage !== undefined && this.batch.length > 0 && (failed / this.batch.length) * 100 > maxFailPercentage);
+    if (tripped) this.aborted = this.isRunEnded = true;
+  }
+
+  /** Runs `nodes`; with `catches`, a failure of these hosts is the block's to handle: not counted for the limits yet. */
+  private async runCatching(nodes: readonly TaskNode[], hosts: HostState[], catches: boolean, following: readonly TaskNode[] = []): Promise<void> {
+    if (!catches) return this.runNodes(nodes, hosts, following);
+    for (const h of hosts) this.catchers.set(h, (this.catchers.get(h) ?? 0) + 1);
+    try {
+      await this.runNodes(nodes, hosts, following);
+    } finally {
+      for (const h of hosts) this.catchers.set(h, this.catchers.get(h)! - 1);
     }
   }
 
   /** Reads ahead from this task (its other loop items) through the tasks that follow it. */
   private readAhead(h: HostState, task: ModuleTask, following: readonly TaskNode[]): ReadAhead {
-    return (user, max) => upcomingProbes(this.ctx, h, knownTasks([task, ...following]), user, max);
+    return (user, max) => upcomingProbes(this.scope, h, knownTasks([task, ...following]), user, max);
   }
 
   async runTask(task: ModuleTask, hosts: HostState[], isHandler = false, following: readonly TaskNode[] = []): Promise<void> {
@@ -218,7 +257,7 @@ class PlayRun {
 
   private async runBlock(b: BlockNode, hosts: HostState[], following: readonly TaskNode[]): Promise<void> {
     const entered = hosts.filter((h) => h.isActive);
-    await this.runNodes(b.block, entered, following);
+    await this.runCatching(b.block, entered, b.rescue.length + b.always.length > 0, following);
     const failedInBlock = entered.filter((h) => h.isFailed && !h.isUnreachable);
     if (b.rescue.length > 0 && failedInBlock.length > 0) {
       for (const h of failedInBlock) {
@@ -226,8 +265,7 @@ class PlayRun {
         h.counts.failed--;
         h.counts.rescued++;
       }
-      this.aborted = false;
-      await this.runNodes(b.rescue, failedInBlock);
+      await this.runCatching(b.rescue, failedInBlock, b.always.length > 0);
       for (const h of failedInBlock) if (h.isFailed) h.counts.rescued--;
     }
     if (b.always.length > 0) {
@@ -295,10 +333,14 @@ class PlayRun {
 
   private async runMeta(action: string, hosts: HostState[]): Promise<void> {
     if (action === 'flush_handlers') await this.flushHandlers(hosts);
-    else if (action === 'end_play' || action === 'end_batch') this.aborted = true;
+    else if (action === 'end_batch') this.aborted = true;
+    else if (action === 'end_play') this.aborted = this.isPlayEnded = true; // the later batches too (Ansible 2.12+)
     else if (action === 'end_host') for (const h of hosts) h.isEnded = true;
     else if (action === 'clear_facts') for (const h of hosts) h.facts = undefined;
-    else if (action === 'clear_host_errors') for (const h of this.batch) h.isFailed = false;
+    else if (action === 'clear_host_errors') {
+      for (const h of this.batch) h.isFailed = false;
+      for (const h of this.failedHosts) if (!h.isUnreachable) this.failedHosts.delete(h);
+    }
     else if (action === 'reset_connection') await Promise.all(hosts.map((h) => this.o.pool.drop(h.name)));
   }
 
@@ -313,14 +355,19 @@ class PlayRun {
 
   async run(): Promise<void> {
     const hosts = this.batch.filter((h) => h.isActive);
-    const gather = typeof this.play.gatherFacts === 'boolean' ? this.play.gatherFacts : String(renderString(this.play.gatherFacts, this.scope.playVars, { ...this.play.at })) !== 'false';
-    if (gather) await this.gatherFacts(hosts.filter((h) => !h.facts));
+    const gather = readFlag(this.play.gatherFacts, this.scope.playVars, { ...this.play.at });
+    if (gather) {
+      await this.gatherFacts(hosts.filter((h) => !h.facts));
+      this.checkFailureLimits();
+    }
     if (this.play.strategy === 'free') {
       // Each host runs the whole list on its own; --forks bounds hosts, not tasks.
       const free = pLimit(Math.max(1, this.o.forks));
       const perHost = new PlayRun({ ...this.o, forks: Number.MAX_SAFE_INTEGER }, this.scope, this.batch);
       await Promise.all(hosts.map((h) => free(() => perHost.runNodes(this.play.tasks, [h]))));
       this.aborted ||= perHost.aborted;
+      this.isPlayEnded ||= perHost.isPlayEnded;
+      this.isRunEnded ||= perHost.isRunEnded;
       await Promise.all(hosts.map((h) => free(() => perHost.flushHandlers([h]))));
     } else {
       await this.runNodes(this.play.tasks, hosts);
@@ -398,18 +445,24 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
   for (const play of plan.plays) {
     if (o.signal?.aborted) return;
     const pvars = await playVars(play, o.extraVars);
-    const pattern = play.hosts.includes('{{') ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
+    const pattern = isTemplated(play.hosts) ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
     const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
     const playHosts = selected.filter((h) => h.isActive);
     for (const h of playHosts) involved.add(h.name);
     o.reporter.onEvent({ type: 'play_start', play: play.label, hosts: playHosts.map((h) => h.name) });
     const scope: PlayScope = { plan, play, playVars: pvars, extraVars: o.extraVars, allHosts: all, groups, playHosts: playHosts.map((h) => h.name), check: o.check, diff: o.diff };
+    let isRunEnded = false;
     for (const batch of batches(playHosts, play.serial, { ...pvars, ...o.extraVars })) {
       if (o.signal?.aborted) return;
       const run = new PlayRun(o, scope, batch);
       await run.run();
+      // As Ansible's PlaybookExecutor: a tripped failure limit, or a batch where every host failed, ends the
+      // playbook (no later batch, no later play); end_play ends this play's batches.
+      isRunEnded = run.isRunEnded || (batch.length > 0 && batch.every((h) => h.isFailed || h.isUnreachable));
+      if (isRunEnded || run.isPlayEnded) break;
     }
     o.reporter.onEvent({ type: 'play_end', play: play.label });
+    if (isRunEnded) return;
   }
 }
 

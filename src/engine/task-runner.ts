@@ -1,17 +1,17 @@
 // One task on one host: when, loop, render, validate, run, retries/until, changed_when/failed_when, register,
 // notify. A failure is this host's result; nothing here stops other hosts.
-import { ArgsError, ConnectError, TsinfraError, formatPosition } from '../errors.js';
-import { evaluateCondition } from '../expr/condition.js';
-import { getModule, validateArgs } from '../modules/registry.js';
+import { ArgsError, CommandError, ConnectError, TsinfraError, formatPosition } from '../errors.js';
 import { PlanError, type RegisteredResult } from '../modules/define.js';
-import type { ConditionRef, LoopSpec, ModuleTask } from '../playbook/playbook-plan.js';
-import { renderString, renderValue } from '../template/render.js';
+import type { LoopSpec, ModuleTask } from '../playbook/playbook-plan.js';
+import { renderString, renderValue } from '../template/index.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { Connection } from '../transport/transport.js';
 import { LocalConnection } from '../transport/local.js';
+import { inventoryEndpoint } from '../transport/connect-target.js';
 import type { HostTaskResult } from './events.js';
 import type { HostState } from './host-state.js';
 import { runModule } from './module-runner.js';
+import { flag, holds, isReadOnlyCheck, loopItems, loopItemVars, prepareTask, site } from './prepare-task.js';
 import { taskVars, type PlayScope } from './variables.js';
 
 export interface TaskRunContext {
@@ -21,66 +21,6 @@ export interface TaskRunContext {
   verbosity: number;
   commandTimeoutMs?: number;
   onExec?: () => void;
-}
-
-export const site = (task: ModuleTask, at = task.at) => ({ ...at, task: task.name ?? task.label });
-
-export function holds(conds: ConditionRef[] | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean {
-  return (conds ?? []).every((c) => evaluateCondition(c.expr, vars, site(task, c.at)));
-}
-
-/**
- * A command its author declared read-only, in Ansible's idiom: it never reports a change (`changed_when: false`)
- * and runs even in check mode (`check_mode: false`). tsinfra takes that at its word: such a check may be run ahead
- * with other probes, and running it does not make what was read ahead stale.
- */
-export function isReadOnlyCheck(task: ModuleTask): boolean {
-  const never = task.changedWhen?.length === 1 && [false, 'false'].includes(task.changedWhen[0]!.expr);
-  return never && (task.checkMode === false || task.checkMode === 'false');
-}
-
-/** A task keyword that is true/false or a template rendering to a condition (`become: "{{ use_sudo }}"`). */
-export function flag(v: boolean | string | undefined, vars: Record<string, unknown>, task: ModuleTask): boolean | undefined {
-  if (v === undefined || typeof v === 'boolean') return v;
-  return evaluateCondition(renderString(v, vars, site(task)), vars, site(task));
-}
-
-export function loopItems(loop: LoopSpec, vars: Record<string, unknown>, task: ModuleTask): unknown[] {
-  const items = renderValue(loop.items, vars, { ...loop.at, task: task.name ?? task.label });
-  if (!Array.isArray(items)) throw new TsinfraError('TSI_CONFIG', `${formatPosition(loop.at)}: loop must render to a list, got ${JSON.stringify(items)?.slice(0, 80)}`);
-  return loop.flatten ? items.flat(1) : items;
-}
-
-/** A loop item's variables: the loop variable, ansible_loop_var and, with loop_control.index_var, the index. */
-export function loopItemVars(loop: LoopSpec, vars: Record<string, unknown>, item: unknown, index: number): Record<string, unknown> {
-  return { ...vars, [loop.loopVar]: item, ansible_loop_var: loop.loopVar, ...(loop.indexVar ? { [loop.indexVar]: index } : {}) };
-}
-
-export function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const layer of task.environment) {
-    const rendered = renderValue(layer, vars, site(task));
-    if (rendered && typeof rendered === 'object') for (const [k, v] of Object.entries(rendered)) env[k] = String(v);
-  }
-  return env;
-}
-
-// The loader folds play, block and role keywords into each task, so the task's own fields are all there is to read.
-export function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>) {
-  const on = flag(task.become, vars, task);
-  if (on === false) return undefined;
-  if (on === undefined) return h.become;
-  const user = task.becomeUser ? renderString(task.becomeUser, vars, site(task)) : h.become?.user ?? 'root';
-  return { user, password: h.become?.password };
-}
-
-export function searchDirs(ctx: TaskRunContext, task: ModuleTask): { files: string[]; templates: string[] } {
-  const role = task.role ? ctx.scope.plan.roles[task.role] : undefined;
-  const base = ctx.scope.play.file.replace(/\/[^/]*$/, '');
-  return {
-    files: [...(role ? [role.filesDir, role.dir] : []), `${base}/files`, base],
-    templates: [...(role ? [role.templatesDir, role.dir] : []), `${base}/templates`, base],
-  };
 }
 
 const localConnection = new LocalConnection();
@@ -93,35 +33,34 @@ function isDelegatedLocally(task: ModuleTask, vars: Record<string, unknown>): bo
   throw new TsinfraError('TSI_CONFIG', `${formatPosition(task.at)}: delegate_to ${JSON.stringify(target)}: only localhost is supported`);
 }
 
-/** One run of the module for one item (or the task without loop), with retries/until. */
 /** Reads the probes of what follows on this host (run-playbook knows what follows). */
 export type ReadAhead = (becomeUser: string | undefined, max: number) => Promise<string[]>;
 
+const SKIPPED: RegisteredResult = { changed: false, failed: false, skipped: true, msg: 'condition false' };
+
+/** One run of the task for one item (or the task without loop): the pipeline, then the module, with retries/until. */
 async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars: Record<string, unknown>, check: boolean, diff: boolean, readAhead?: ReadAhead): Promise<RegisteredResult> {
-  const module = getModule(task.module);
-  if (!module) throw new TsinfraError('TSI_CONFIG', `${formatPosition(task.at)}: unknown module ${task.module}`);
-  const rendered = renderValue(task.args, vars, { ...task.argsAt, task: task.name ?? task.label });
-  const valid = validateArgs(task.module, rendered);
-  if (!valid.ok) throw new ArgsError(task.module, `${formatPosition(task.argsAt)} (${task.label}): ${valid.problems.map((p) => `${task.module}${p.path.replace(/\//g, '.')} ${p.message}`.replace(/\.\s/, ' ')).join('; ')}`);
-  const attempts = task.until ? Math.max(1, Number(renderValue(task.retries ?? 3, vars, site(task)))) : 1;
+  const prepared = await prepareTask(ctx.scope, h, task, vars);
+  if (!prepared) return { ...SKIPPED };
+  // `retries` counts the attempts after the first (Ansible: retries + 1 attempts in all; 0 or less: one, unchecked).
+  // `retries` without `until` retries until the task succeeds (ansible-core 2.16).
+  const retries = task.until || task.retries !== undefined ? Number(renderValue(task.retries ?? 3, vars, site(task))) : 0;
+  const attempts = retries > 0 ? retries + 1 : 1;
   const delayMs = Number(renderValue(task.delay ?? 5, vars, site(task))) * 1000;
+  const timeoutMs = Number(renderValue(task.timeout ?? 0, vars, site(task))) * 1000;
   let result: RegisteredResult = { changed: false, failed: false };
   const local = isDelegatedLocally(task, vars);
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // `until` waits for the host to change by itself: each new attempt must really look again.
     if (attempt > 1) h.probes.clear();
-    result = await runModule({
-      module,
-      args: valid.args,
+    const running = runModule({
+      ...prepared,
       host: h,
-      vars: { ...vars, ansible_check_mode: check }, // a task's own check_mode: actions read it here
+      vars,
       check,
       diff,
-      environment: environmentOf(task, vars),
-      become: becomeFor(h, task, vars),
-      searchDirs: searchDirs(ctx, task),
       taskLabel: task.name ?? task.label,
-      commandTimeoutMs: ctx.commandTimeoutMs,
+      commandTimeoutMs: timeoutMs > 0 ? Math.min(timeoutMs, ctx.commandTimeoutMs ?? Infinity) : ctx.commandTimeoutMs,
       connection: () => (local ? Promise.resolve(localConnection) : ctx.connection(h)),
       pool: ctx.pool,
       verbosity: ctx.verbosity,
@@ -129,18 +68,44 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       probes: local ? undefined : h.probes,
       readOnly: isReadOnlyCheck(task),
       readAhead: local ? undefined : readAhead,
+      endpointOf: (name) => {
+        const other = ctx.scope.allHosts.get(name);
+        return other && inventoryEndpoint(name, other.host.vars);
+      },
     });
+    const timed = timeoutMs > 0 ? withTimeout(running, timeoutMs, task) : running;
+    // With retries to come, a module's own failure is an attempt that failed, as in Ansible.
+    result = await (attempt < attempts ? timed.catch(itemFailure) : timed);
     result = applyResultConditions(task, vars, result);
-    if (!task.until) break;
+    if (attempts === 1) break;
     const withResult = task.register ? { ...vars, [task.register]: result } : vars;
-    if (holds(task.until, withResult, task)) break;
+    if (task.until ? holds(task.until, withResult, task) : !result.failed) break;
     result.attempts = attempt;
     if (attempt === attempts) {
       result.failed = true;
-      result.msg = `until condition still false after ${attempts} attempts`;
+      result.msg = task.until ? `until condition still false after ${attempts} attempts` : `still failing after ${attempts} attempts: ${String(result.msg ?? '')}`;
     } else await new Promise((r) => setTimeout(r, delayMs));
   }
   return result;
+}
+
+/** Ansible's task `timeout`: the task fails when the module takes longer (its command is ended by the transport). */
+function withTimeout<T>(running: Promise<T>, ms: number, task: ModuleTask): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TsinfraError('TSI_TIMEOUT', `${formatPosition(task.at)}: the ${task.module} action did not finish within the task's timeout (${ms / 1000}s) and was stopped`)), ms);
+  });
+  return Promise.race([running, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A module's own failure on one loop item (its script failed, its arguments are wrong) is that item's result, as in
+ * Ansible; anything else (a template error, an unreachable host) still ends the task.
+ */
+function itemFailure(err: unknown): RegisteredResult {
+  if (err instanceof CommandError) return { changed: false, failed: true, msg: err.describe(), rc: err.exitCode, stdout: err.stdout, stderr: err.stderr };
+  if (err instanceof ArgsError) return { changed: false, failed: true, msg: err.describe() };
+  throw err;
 }
 
 function applyResultConditions(task: ModuleTask, vars: Record<string, unknown>, result: RegisteredResult): RegisteredResult {
@@ -200,13 +165,11 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
       for (const [index, item] of items.entries()) {
         const itemVars = loopItemVars(task.loop, vars, item, index);
         const label = itemLabel(task.loop, item, itemVars, task);
-        let r: RegisteredResult;
-        if (!holds(task.when, itemVars, task)) r = { changed: false, failed: false, skipped: true, msg: 'condition false' };
-        else r = await runOnce(ctx, h, task, itemVars, check, diff, readAhead);
+        // Every item runs, whatever the others did; a failed item fails the task (Ansible's _run_loop).
+        const r = await runOnce(ctx, h, task, itemVars, check, diff, readAhead).catch(itemFailure);
         r.item = item;
         perItem.push(r);
         results.push(toHostResult(h, r, started, noLog, label));
-        if (r.failed && !ignore) break;
       }
       registered = {
         changed: perItem.some((r) => r.changed),
@@ -216,8 +179,9 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
         msg: perItem.find((r) => r.failed)?.msg,
         changes: perItem.flatMap((r) => r.changes ?? []),
       };
-    } else if (!holds(task.when, vars, task)) {
-      registered = { changed: false, failed: false, skipped: true, msg: 'condition false' };
+      // set_fact / include_vars in a loop: each item's variables, the later item winning.
+      const facts = perItem.filter((r) => r.ansible_facts && !r.failed).map((r) => r.ansible_facts);
+      if (facts.length > 0) registered.ansible_facts = Object.assign({}, ...facts);
     } else {
       registered = await runOnce(ctx, h, task, vars, check, diff, readAhead);
     }

@@ -3,7 +3,8 @@
 // < set_fact and register < extra vars. Plus the magic variables Ansible users expect.
 import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
 import { currentVarsVersion, type HostState } from './host-state.js';
-import { renderValue } from '../template/render.js';
+import type { Facts } from './facts.js';
+import { OMIT, isTemplated, renderValue } from '../template/index.js';
 
 export interface PlayScope {
   plan: PlaybookPlan;
@@ -29,7 +30,37 @@ function roleLayers(scope: PlayScope, ownRole: string | undefined, pick: 'defaul
 
 /** What another host's variables look like through `hostvars[name]`: inventory, facts, set_fact/register. */
 function hostvarsOf(h: HostState): Record<string, unknown> {
-  return { ...h.host.vars, ...(h.facts ? { facts: h.facts, ansible_facts: h.facts } : {}), ...h.runVars, inventory_hostname: h.name };
+  return { ...h.host.vars, ...(h.facts ? factVars(h.facts) : {}), ...h.runVars, inventory_hostname: h.name };
+}
+
+const factVarsCache = new WeakMap<Facts, Readonly<Record<string, unknown>>>();
+/** What setup returns without the prefix, and Ansible injects so. */
+const UNPREFIXED = new Set(['discovered_interpreter_python', 'gather_subset', 'module_setup']);
+
+/**
+ * The variables gathered facts give a host: tsinfra's own `facts`; `ansible_facts` with Ansible's fact names without
+ * the prefix (`ansible_facts.os_family`, `ansible_facts['distribution']`), plus, for roles written against it before,
+ * tsinfra's `os`, `init` and `dpkg_architecture` where Ansible has no such fact; and every Ansible fact as an
+ * `ansible_<name>` variable (Ansible's INJECT_FACTS_AS_VARS; `discovered_interpreter_python`, `gather_subset` and
+ * `module_setup` as themselves, as setup returns them). Built once
+ * per gathering.
+ */
+export function factVars(facts: Facts): Readonly<Record<string, unknown>> {
+  let vars = factVarsCache.get(facts);
+  if (vars) return vars;
+  const { ansible } = facts;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(ansible)) out[UNPREFIXED.has(k) ? k : `ansible_${k}`] = v;
+  out.facts = facts;
+  out.ansible_facts = { os: facts.os, init: facts.init, dpkg_architecture: facts.dpkg_architecture, ...ansible };
+  vars = Object.freeze(out);
+  factVarsCache.set(facts, vars);
+  return vars;
+}
+
+/** A value that came from gathered facts: data the host reported, never a template. */
+function isFactValue(h: HostState, key: string, value: unknown): boolean {
+  return h.facts !== undefined && Object.hasOwn(factVars(h.facts), key) && factVars(h.facts)[key] === value;
 }
 
 /**
@@ -74,7 +105,7 @@ function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string 
     let changed = false;
     for (const [k, v] of Object.entries(vars)) {
       // Facts and results are data the host reported, not templates (and the facts are big to walk).
-      if (v === h.facts || (Object.hasOwn(h.runVars, k) && h.runVars[k] === v) || !containsTemplate(v)) continue;
+      if (isFactValue(h, k, v) || (Object.hasOwn(h.runVars, k) && h.runVars[k] === v) || !containsTemplate(v)) continue;
       try {
         const rendered = renderValue(v, vars, { file: at.file });
         if (rendered !== v) {
@@ -90,7 +121,7 @@ function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string 
 }
 
 export function containsTemplate(v: unknown): boolean {
-  if (typeof v === 'string') return v.includes('{{');
+  if (typeof v === 'string') return isTemplated(v);
   if (Array.isArray(v)) return v.some(containsTemplate);
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v).some(containsTemplate);
   return false;
@@ -115,7 +146,7 @@ function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; va
   const vars: Record<string, unknown> = {
     ...roleLayers(scope, task.role, 'defaults'),
     ...h.host.vars,
-    ...(h.facts ? { facts: h.facts, ansible_facts: h.facts } : {}),
+    ...(h.facts ? factVars(h.facts) : {}),
     ...scope.playVars,
     ...roleLayers(scope, task.role, 'vars'),
     ...task.vars,
@@ -131,6 +162,7 @@ function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; va
     ansible_check_mode: scope.check,
     ansible_diff_mode: scope.diff,
     playbook_dir: scope.plan.file.replace(/\/[^/]*$/, ''),
+    omit: OMIT, // an argument rendered to this is left out (prepare-task.ts)
   };
   if (task.role) vars.role_path = scope.plan.roles[task.role]?.dir;
   resolveTemplatedVars(vars, scope.play.at, h);

@@ -6,6 +6,7 @@ import { groupNameProblem } from './names.js';
 import { parsePort } from './host-range.js';
 import type { Group, Host, Inventory, VarOrigin } from './types.js';
 import { setOwn } from '../own-keys.js';
+import { isTemplated } from '../template/index.js';
 
 /** `inventory`: set in an inventory file; `file`: set in group_vars/ or host_vars/ (wins over `inventory`). */
 export type VarLayer = 'inventory' | 'file';
@@ -274,7 +275,7 @@ export class InventoryBuilder {
 
 // A port may also be a template (`{{ base_port + 1 }}`), which the play resolves later.
 function checkPortValue(key: string, value: unknown, at: SourcePosition): void {
-  if (typeof value === 'string' && value.includes('{{')) return;
+  if (typeof value === 'string' && isTemplated(value)) return;
   const text = typeof value === 'number' || typeof value === 'string' ? String(value).trim() : undefined;
   try {
     if (text === undefined) throw new Error();

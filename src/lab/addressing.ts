@@ -1,5 +1,6 @@
 // How a lab's slot becomes names and subnets. 10.99.0.0/16 is reserved for labs: 32 slots of a /21, each split
 // into four /23s (public, private, vpn, spare), so several labs run side by side and each holds up to 500 hosts.
+import { formatAddress } from '../net/cidr.js';
 
 export const LAB_SLOTS = 32;
 /** Hosts take offsets 11.. in each /23 (510 usable addresses; low offsets are for the controller and neighbours). */
@@ -14,7 +15,7 @@ const ROLE_BLOCK: Record<NetworkRole, number> = { public: 0, private: 1, vpn: 2 
 const ROLE_SUFFIX: Record<NetworkRole, string> = { public: 'pub', private: 'prv', vpn: 'vpn' };
 
 function ipv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  return formatAddress(4, BigInt(n));
 }
 
 function networkBase(index: number, role: NetworkRole): number {

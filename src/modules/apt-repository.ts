@@ -5,9 +5,10 @@ import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { AbsPath, applyFileChanges, describeWrite, parseStat, planWrite, sha256, stateScript, statProbe, type FileStat } from './remote-file.js';
-import { describeEdit, diffEdit, editProbe, parseEditFrom, planEdit, type EditChange, type EditState } from './text-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { AbsPath } from './lib/file-attributes.js';
+import { applyFileChanges, describeWrite, parseStat, planWrite, sha256, stateScript, statProbe, type FileStat } from './lib/remote-file.js';
+import { describeEdit, diffEdit, editProbe, parseEditFrom, planEdit, type EditChange, type EditState } from './lib/text-file.js';
 
 const SOURCES_DIR = '/etc/apt/sources.list.d';
 const KEYRINGS_DIR = '/etc/apt/keyrings';

@@ -5,7 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { defineModule, StringEnum, expecting, type ArgProblem } from './define.js';
-import { stateScript } from './remote-file.js';
+import { stateScript } from './lib/remote-file.js';
 
 const PackageName = expecting(
   Type.String({ pattern: '^[a-z0-9][a-z0-9+.-]*(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~_-]+)?$' }),

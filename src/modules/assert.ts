@@ -1,4 +1,4 @@
-// assert: conditions that must hold. Evaluation is the engine's (io.evaluate, from src/expr).
+// assert: conditions that must hold, each decided exactly as a `when:` is (io.holds).
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction } from './define.js';
 
@@ -12,13 +12,6 @@ const AssertArgs = Type.Object(
   { additionalProperties: false },
 );
 export type AssertArgs = Static<typeof AssertArgs>;
-
-/** Jinja-like truthiness: empty strings, lists and mappings, 0, null and undefined are false. */
-export function isTruthy(v: unknown): boolean {
-  if (Array.isArray(v)) return v.length > 0;
-  if (v !== null && typeof v === 'object') return Object.keys(v).length > 0;
-  return Boolean(v);
-}
 
 export const assert = defineAction({
   name: 'assert',
@@ -34,7 +27,7 @@ export const assert = defineAction({
   },
   async run(a, io) {
     for (const condition of a.that) {
-      if (!isTruthy(await io.evaluate(condition))) {
+      if (!io.holds(condition)) {
         return { changed: false, failed: true, assertion: condition, evaluated_to: false, msg: a.fail_msg ?? 'Assertion failed' };
       }
     }

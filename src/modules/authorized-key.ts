@@ -3,9 +3,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { AbsPath, applyFileChanges, parseStat, stateScript, statOf } from './remote-file.js';
-import { describeEdit, diffEdit, editOf, fromLines, parseEditFrom, planEdit, toLines, type EditChange, type EditState } from './text-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { AbsPath } from './lib/file-attributes.js';
+import { applyFileChanges, parseStat, stateScript, statOf } from './lib/remote-file.js';
+import { describeEdit, diffEdit, editOf, fromLines, parseEditFrom, planEdit, toLines, type EditChange, type EditState } from './lib/text-file.js';
 
 const AuthorizedKeyArgs = Type.Object(
   {

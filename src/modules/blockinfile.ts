@@ -2,8 +2,8 @@
 // The default marker is Ansible's, so a ported playbook finds the blocks Ansible wrote instead of adding a second.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, StringEnum, type ArgProblem } from './define.js';
-import { AbsPath, Mode, Owner, Validate } from './remote-file.js';
-import { applyEdit, describeEdit, diffEdit, fromLines, parseEdit, planEdit, probeEdit, pythonRegExp, regexpProblem, toLines } from './text-file.js';
+import { AbsPath, fileAttributes, Validate } from './lib/file-attributes.js';
+import { applyEdit, describeEdit, diffEdit, fromLines, parseEdit, planEdit, probeEdit, pythonRegExp, regexpProblem, toLines } from './lib/text-file.js';
 
 const BlockinfileArgs = Type.Object(
   {
@@ -21,9 +21,7 @@ const BlockinfileArgs = Type.Object(
     insertbefore: Type.Optional(Type.String({ minLength: 1, description: 'BOF, or a regular expression: a new block goes before its last match' })),
     create: Type.Boolean({ default: false }),
     backup: Type.Boolean({ default: false }),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     validate: Type.Optional(Validate()),
   },
   { additionalProperties: false },

@@ -21,7 +21,7 @@ import { delimiter, posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { quote } from '../shell/quote.js';
 import { defineAction, outputFields, StringEnum, type RegisteredResult } from './define.js';
-import { AbsPath } from './remote-file.js';
+import { AbsPath } from './lib/file-attributes.js';
 import { ownValue } from '../own-keys.js';
 
 const ClusterApplyArgs = Type.Object(
@@ -215,7 +215,7 @@ export const clusterApply = defineAction({
   checkMode: 'run',
   controllerOnly: true,
   async run(a, io): Promise<RegisteredResult> {
-    const isCheck = io.vars.ansible_check_mode === true;
+    const { isCheck } = io;
     const cmd = commandLine(a.binary, a.args);
     const cwd = a.chdir ?? posix.dirname(a.config);
     const base = { cmd: [a.binary, ...a.args], config: a.config };

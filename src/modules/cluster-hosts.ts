@@ -1,9 +1,10 @@
 // cluster_hosts: the inventory's masters and workers as one list a cluster config template can iterate over —
 // public address, VPN address and interface, SSH user, key and port of each — read on the controller from
-// `groups` and `hostvars`. It fails, naming the hosts, when one has no VPN address (not in this run, or not on the
-// VPN), instead of letting a template write an incomplete cluster file.
+// `groups` and `hostvars`, the SSH settings as the engine reads them to connect (ActionIO.endpointOf). It fails,
+// naming the hosts, when one has no VPN address (not in this run, or not on the VPN), instead of letting a template
+// write an incomplete cluster file.
 import { Type, type Static } from '@sinclair/typebox';
-import { defineAction, expecting, type RegisteredResult } from './define.js';
+import { defineAction, expecting, type ActionIO, type RegisteredResult } from './define.js';
 
 const VarName = () =>
   expecting(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), 'a variable name (letters, digits, _)');
@@ -33,7 +34,7 @@ export interface ClusterHost {
   /** The inventory name. */
   name: string;
   role: 'master' | 'worker';
-  /** Public address the cluster tool connects to: ansible_host, else the inventory name. */
+  /** Public address the cluster tool connects to: the one tsinfra connects to (ansible_host), else the inventory name. */
   address: string;
   private_address: string;
   /** null when no variable names it. */
@@ -57,8 +58,8 @@ function firstSet(hv: Record<string, unknown>, names: readonly string[]): string
   return undefined;
 }
 
-/** Pure: the host list from groups and hostvars, or the problems (every one). */
-export function clusterHosts(a: ClusterHostsArgs, groups: Record<string, unknown>, hostvars: Record<string, unknown>): { hosts: ClusterHost[] } | { problems: string[] } {
+/** Pure: the host list from groups, hostvars and how each host is reached, or the problems (every one). */
+export function clusterHosts(a: ClusterHostsArgs, groups: Record<string, unknown>, hostvars: Record<string, unknown>, endpointOf: ActionIO['endpointOf']): { hosts: ClusterHost[] } | { problems: string[] } {
   const problems: string[] = [];
   const members = (group: string): string[] | undefined => {
     const g = groups[group];
@@ -83,16 +84,16 @@ export function clusterHosts(a: ClusterHostsArgs, groups: Record<string, unknown
         noAddress.push(name);
         continue;
       }
-      const port = Number(firstSet(hv, ['ansible_port', 'ansible_ssh_port']) ?? 22);
+      const ssh = endpointOf(name) ?? {};
       hosts.push({
         name,
         role,
-        address: firstSet(hv, ['ansible_host', 'ansible_ssh_host']) ?? name,
+        address: ssh.address ?? name,
         private_address: privateAddress,
         private_interface: firstSet(hv, a.private_interface_vars) ?? null,
-        user: firstSet(hv, ['ansible_user', 'ansible_ssh_user']) ?? a.user,
-        ssh_key_path: firstSet(hv, ['ansible_ssh_private_key_file', 'ansible_private_key_file']) ?? a.ssh_key_path,
-        ssh_port: Number.isInteger(port) ? port : 22,
+        user: ssh.user ?? a.user,
+        ssh_key_path: ssh.privateKeyFile ?? a.ssh_key_path,
+        ssh_port: ssh.port ?? 22,
       });
     }
   }
@@ -115,7 +116,7 @@ export const clusterHostsModule = defineAction({
   checkMode: 'run',
   controllerOnly: true,
   async run(a, io): Promise<RegisteredResult> {
-    const r = clusterHosts(a, record(io.vars.groups), record(io.vars.hostvars));
+    const r = clusterHosts(a, record(io.vars.groups), record(io.vars.hostvars), (name) => io.endpointOf(name));
     if ('problems' in r) return { changed: false, failed: true, msg: `cluster_hosts: ${r.problems.join('; ')}` };
     const masters = r.hosts.filter((h) => h.role === 'master').length;
     const msg = `${masters} master${masters === 1 ? '' : 's'}, ${r.hosts.length - masters} worker${r.hosts.length - masters === 1 ? '' : 's'}`;

@@ -22,7 +22,7 @@ import {
   type ContentChange,
   type ContentTarget,
 } from './copy.js';
-import { AbsPath, Mode, Owner } from './remote-file.js';
+import { AbsPath, fileAttributes } from './lib/file-attributes.js';
 
 const ConfigFileArgs = Type.Object(
   {
@@ -34,9 +34,7 @@ const ConfigFileArgs = Type.Object(
       description: 'A JSON Schema (draft-07) file on the controller (role files/, playbook dir, or an absolute path)',
     }),
     format: StringEnum(['yaml', 'json'], { default: 'yaml', description: 'How the content is parsed for validation (YAML 1.1)' }),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file as dest.PID.DATE@TIME~' }),
   },
   { additionalProperties: false },

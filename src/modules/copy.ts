@@ -4,15 +4,13 @@ import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, PlanError, type ArgProblem, type ExecResult, type FileDiff } from './define.js';
-import { asText, parseKeyValues } from './probe-output.js';
+import { asText, parseKeyValues } from './lib/probe-output.js';
+import { AbsPath, fileAttributes, Validate } from './lib/file-attributes.js';
 import {
-  AbsPath,
   applyFileChanges,
   backupFile,
   describeAttr,
   describeWrite,
-  Mode,
-  Owner,
   parseContent,
   parseStat,
   planAttributes,
@@ -20,11 +18,10 @@ import {
   sha256,
   stateScript,
   statProbe,
-  Validate,
   type AttrChange,
   type FileStat,
   type WriteChange,
-} from './remote-file.js';
+} from './lib/remote-file.js';
 
 /** Old content is fetched for --diff only when it differs and is at most this big. */
 export const DIFF_LIMIT = 256 * 1024;
@@ -37,9 +34,7 @@ export const CopyArgs = Type.Object(
       Type.String({ pattern: '^[A-Za-z0-9+/=\\s]*$', description: 'The file content as base64 (binary files)' }),
     ),
     src: Type.Optional(Type.String({ minLength: 1, description: 'A controller file, read by the engine (role files/ or playbook dir)' })),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     backup: Type.Boolean({ default: false, description: 'Keep a copy of the old file as dest.PID.DATE@TIME~' }),
     force: Type.Boolean({ default: true, description: 'false: only create the file, never replace an existing one' }),
     validate: Type.Optional(Validate()),

@@ -1,5 +1,6 @@
 // debug: print a message or a variable.
 import { Type, type Static } from '@sinclair/typebox';
+import { TemplateError } from '../errors.js';
 import { defineAction, type ArgProblem, type RegisteredResult } from './define.js';
 
 const DebugArgs = Type.Object(
@@ -12,17 +13,14 @@ const DebugArgs = Type.Object(
 );
 export type DebugArgs = Static<typeof DebugArgs>;
 
-const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]|\['[^']*'\]|\["[^"]*"\])*$/;
-
-/** Looks up `a.b[0]['c']` in vars; undefined when any step is missing. */
-export function lookupPath(vars: Readonly<Record<string, unknown>>, path: string): unknown {
-  const steps = [...path.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[([0-9]+)\]|\['([^']*)'\]|\["([^"]*)"\]/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]!);
-  let cur: unknown = vars;
-  for (const step of steps) {
-    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, step)) return undefined;
-    cur = (cur as Record<string, unknown>)[step];
+/** `var:` as Ansible's debug reads it: the expression's value, or its marker when a variable in it is undefined. */
+function valueOf(expression: string, evaluate: (e: string) => unknown): unknown {
+  try {
+    return evaluate(expression);
+  } catch (err) {
+    if (err instanceof TemplateError && err.variable !== undefined) return 'VARIABLE IS NOT DEFINED!';
+    throw err;
   }
-  return cur;
 }
 
 export const debug = defineAction({
@@ -37,7 +35,6 @@ export const debug = defineAction({
   async run(a, io): Promise<RegisteredResult> {
     if (io.verbosity < a.verbosity) return { changed: false, failed: false, skipped: true, skip_reason: 'verbosity threshold not met' };
     if (a.var === undefined) return { changed: false, failed: false, msg: a.msg === undefined ? 'Hello world!' : a.msg };
-    const value = PATH.test(a.var) ? lookupPath(io.vars, a.var) : await io.evaluate(a.var);
-    return { changed: false, failed: false, [a.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value };
+    return { changed: false, failed: false, [a.var]: valueOf(a.var, (e) => io.evaluate(e)) };
   },
 });

@@ -117,6 +117,29 @@ export interface StateModuleSpec<S extends TObject, State, C extends Change, A e
 export type StateModule<S extends TObject = TObject, State = unknown, C extends Change = Change, A extends Static<S> = Static<S>> =
   StateModuleSpec<S, State, C, A> & { readonly kind: 'state' };
 
+/** What a host's inventory variables say about reaching it over SSH: each field unset where they say nothing. */
+export interface HostEndpoint {
+  address?: string;
+  port?: number;
+  user?: string;
+  privateKeyFile?: string;
+}
+
+/** Variable files on the controller, found as Ansible finds them for the task (include_vars). */
+export interface VarsFiles {
+  /**
+   * A relative file looked up along the task's search path: its role, its file's directory, the playbook's, each as
+   * `<dir>/vars/<path>` then `<dir>/<path>`. An absolute path as it is. Undefined when no such file exists.
+   */
+  find(path: string): string | undefined;
+  /** `dir:` as Ansible resolves it: under the role's vars/ (or the role, for "vars/…") in a role, else beside the task file. */
+  dir(path: string): string;
+  /** A YAML or JSON file's data, read as Ansible reads it (YAML 1.1); throws on a syntax error, with file:line. */
+  read(file: string): unknown;
+  /** The names of a directory's files and subdirectories; undefined when it is not a directory. */
+  list(dir: string): { files: string[]; dirs: string[] } | undefined;
+}
+
 /** What an action may do. The engine implements it over the host's connection and the task's vars. */
 export interface ActionIO {
   /**
@@ -127,8 +150,14 @@ export interface ActionIO {
   exec(script: Script, options?: { timeoutMs?: number }): Promise<ExecResult>;
   /** The task's variables (host vars, facts, registered results), read-only. */
   readonly vars: Readonly<Record<string, unknown>>;
-  /** Evaluate a condition or expression in the task's variables (src/expr); may return a Promise. assert uses its truthiness. */
+  /** Check mode (--check, or the task's own check_mode): report what would change, change nothing. */
+  readonly isCheck: boolean;
+  /** How the inventory says to reach one of its hosts, by name (the engine resolves it as it connects); undefined for an unknown host. */
+  endpointOf(host: string): HostEndpoint | undefined;
+  /** The value of an expression in the task's variables (`{{ expression }}` as Jinja2 gives it). */
   evaluate(expression: string): unknown;
+  /** Whether a condition holds, exactly as a `when:` is decided (assert's `that`). */
+  holds(condition: string): boolean;
   /** Drop the cached connection, open a fresh one and run `true`: true if that worked within timeoutMs. */
   tryConnect(timeoutMs: number): Promise<boolean>;
   sleep(ms: number): Promise<void>;
@@ -136,6 +165,14 @@ export interface ActionIO {
   now(): number;
   /** -v count: debug's `verbosity` compares against it. */
   readonly verbosity: number;
+  /** Controller-side variable files (include_vars); absent where the engine has no task files (ad-hoc runs). */
+  readonly varsFiles?: VarsFiles;
+  /**
+   * setup: gathers the host's facts again with the engine's facts script (as a play's fact gathering does, but as
+   * the task's user), keeps them as the host's facts, and returns them as Ansible's setup reports them: `ansible_`
+   * names, plus discovered_interpreter_python, gather_subset and module_setup. Absent where the engine has no hosts.
+   */
+  gatherFacts?(): Promise<Record<string, unknown>>;
 }
 
 export interface ActionModuleSpec<S extends TObject> extends CommonSpec<S> {

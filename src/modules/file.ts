@@ -2,22 +2,20 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { defineModule, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { fromBase64, parseKeyValues } from './probe-output.js';
+import { fromBase64, parseKeyValues } from './lib/probe-output.js';
+import { AbsPath, fileAttributes } from './lib/file-attributes.js';
 import {
-  AbsPath,
   applyAttr,
   chmodArg,
   describeAttr,
-  Mode,
   normalizeMode,
-  Owner,
   parseStat,
   planAttributes,
   stateScript,
   statProbe,
   type AttrChange,
   type FileStat,
-} from './remote-file.js';
+} from './lib/remote-file.js';
 
 const FileArgs = Type.Object(
   {
@@ -26,9 +24,7 @@ const FileArgs = Type.Object(
       default: 'file',
       description: 'file: must exist; directory: created with parents; link: symbolic link to src; absent: removed (recursively); touch: created empty if missing',
     }),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     src: Type.Optional(Type.String({ minLength: 1, description: 'state=link: what the link points to' })),
     force: Type.Boolean({ default: false, description: 'state=link: replace a regular file at path by the link' }),
     recurse: Type.Boolean({ default: false, description: 'state=directory: apply mode/owner/group to everything inside too' }),

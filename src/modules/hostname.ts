@@ -2,9 +2,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, expecting } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { applyFileChanges, stateScript } from './remote-file.js';
-import { describeEdit, diffEdit, editProbe, parseEditFrom, planEdit, type EditChange, type EditState } from './text-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { applyFileChanges, stateScript } from './lib/remote-file.js';
+import { describeEdit, diffEdit, editProbe, parseEditFrom, planEdit, type EditChange, type EditState } from './lib/text-file.js';
 
 const HOSTNAME_FILE = '/etc/hostname';
 

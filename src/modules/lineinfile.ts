@@ -2,7 +2,7 @@
 // controller from the probed file, so the plan is pure and --diff exact.
 import { Type, type Static } from '@sinclair/typebox';
 import { defineModule, StringEnum, type ArgProblem } from './define.js';
-import { AbsPath, Mode, Owner, Validate } from './remote-file.js';
+import { AbsPath, fileAttributes, Validate } from './lib/file-attributes.js';
 import {
   applyEdit,
   describeEdit,
@@ -15,7 +15,7 @@ import {
   regexpProblem,
   toLines,
   type Lines,
-} from './text-file.js';
+} from './lib/text-file.js';
 
 const LineinfileArgs = Type.Object(
   {
@@ -30,9 +30,7 @@ const LineinfileArgs = Type.Object(
     backrefs: Type.Boolean({ default: false, description: 'Expand regexp groups in line; when regexp matches nothing, change nothing' }),
     create: Type.Boolean({ default: false, description: 'Create the file when missing' }),
     backup: Type.Boolean({ default: false }),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     validate: Type.Optional(Validate()),
   },
   { additionalProperties: false },

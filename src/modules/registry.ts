@@ -5,6 +5,15 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 import type { AnyModule, ArgProblem } from './define.js';
 import { apt } from './apt.js';
 import { aptRepository } from './apt-repository.js';
+import { aptKey } from './apt-key.js';
+import { debconf } from './debconf.js';
+import { getUrl } from './get-url.js';
+import { mount } from './mount.js';
+import { script } from './script.js';
+import { packageModule } from './package.js';
+import { setup } from './setup.js';
+import { stat } from './stat.js';
+import { systemd, systemdService } from './systemd.js';
 import { assert } from './assert.js';
 import { authorizedKey } from './authorized-key.js';
 import { blockinfile } from './blockinfile.js';
@@ -16,9 +25,10 @@ import { copy } from './copy.js';
 import { debug } from './debug.js';
 import { fail as failModule } from './fail.js';
 import { file } from './file.js';
-import { firewall } from './firewall.js';
+import { firewall } from './firewall/firewall.js';
 import { hostname } from './hostname.js';
-import { iptables } from './iptables.js';
+import { includeVars } from './include-vars.js';
+import { iptables } from './iptables/iptables.js';
 import { lineinfile } from './lineinfile.js';
 import { rawModule } from './raw.js';
 import { service } from './service.js';
@@ -29,12 +39,23 @@ import { template } from './template.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
-import { zerotier } from './zerotier.js';
+import { zerotier } from './zerotier/zerotier.js';
 import { ownValue } from '../own-keys.js';
+import { parseKeyValueArgs } from './lib/key-value-args.js';
 
 export const MODULES: readonly AnyModule[] = [
   apt,
   aptRepository,
+  aptKey,
+  debconf,
+  getUrl,
+  mount,
+  script,
+  packageModule,
+  setup,
+  stat,
+  systemd,
+  systemdService,
   assert,
   authorizedKey,
   blockinfile,
@@ -48,6 +69,7 @@ export const MODULES: readonly AnyModule[] = [
   file,
   firewall,
   hostname,
+  includeVars,
   iptables,
   lineinfile,
   rawModule,
@@ -164,6 +186,16 @@ function validateFresh(moduleName: string, rawArgs: unknown): ValidateResult {
   let input: unknown = rawArgs === null || rawArgs === undefined ? {} : rawArgs;
   if (mod.normalize) input = mod.normalize(input);
   if (input === null || input === undefined) input = {};
+  if (typeof input === 'string') {
+    // Ansible's k=v form (`copy: src=a dest=/b`); a module with a free form of its own normalized it above
+    try {
+      input = parseKeyValueArgs(input);
+    } catch (err) {
+      return invalid([{ path: '', message: `${mod.name}: ${(err as Error).message}` }]);
+    }
+    const rest = (input as Record<string, unknown>)._raw_params;
+    if (rest !== undefined) return invalid([{ path: '', message: `${mod.name}: expected name=value arguments, got ${JSON.stringify(rest)}` }]);
+  }
   if (typeof input !== 'object' || Array.isArray(input)) {
     return invalid([{ path: '', message: `${mod.name}: arguments must be a mapping of names to values, got ${describeValue(input)}` }]);
   }
@@ -201,6 +233,12 @@ function schemaTypes(s: TSchema | undefined): string[] {
   return [];
 }
 
+/** The mode a number was meant as: its own digits when they are octal (644 → "0644"), else its octal value (493 → "0755"). */
+function quotedMode(value: number): string {
+  const digits = /^[0-7]{1,4}$/.test(String(value)) ? String(value) : value.toString(8);
+  return digits.length < 4 ? digits.padStart(4, '0') : digits;
+}
+
 /**
  * Top-level scalars in the types Ansible would accept: `yes`/`no` for booleans, numeric strings for numbers
  * (templates render to strings), numbers for strings. A number for an octal mode is refused: that is YAML's
@@ -215,7 +253,7 @@ function coerceScalars(moduleName: string, schema: TObject, args: Record<string,
     if (typeof value === 'number' && prop['x-octal-mode']) {
       problems.push({
         path: `/${key}`,
-        message: `${moduleName}.${key} must be a quoted string: write ${key}: "0644" (unquoted, YAML reads it as the number ${value})`,
+        message: `${moduleName}.${key} must be a quoted string: write ${key}: "${quotedMode(value)}" (unquoted, YAML reads it as the number ${value})`,
       });
     } else if (typeof value === 'string' && types.includes('boolean') && !types.includes('string')) {
       const v = value.trim().toLowerCase();
@@ -225,6 +263,8 @@ function coerceScalars(moduleName: string, schema: TObject, args: Record<string,
       if (/^\s*-?[0-9]+(\.[0-9]+)?\s*$/.test(value)) args[key] = Number(value);
     } else if ((typeof value === 'number' || typeof value === 'boolean') && types.includes('string') && !types.includes(typeof value)) {
       args[key] = String(value);
+    } else if (typeof value === 'string' && types.includes('array') && !types.includes('string')) {
+      args[key] = value.split(',').map((s) => s.trim()); // Ansible's list type reads "a,b" as ['a', 'b'], "a" as ['a']
     }
   }
   return problems;

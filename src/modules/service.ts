@@ -4,8 +4,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { stateScript } from './remote-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { stateScript } from './lib/remote-file.js';
+import { enableOp, stateOp, systemctlOp } from './lib/systemd.js';
 
 const ServiceArgs = Type.Object(
   {
@@ -72,12 +73,6 @@ export function parseService(stdout: string): ServiceState {
   };
 }
 
-const RUNNING = new Set(['active', 'activating', 'reloading', 'refreshing']);
-/** Units that are on at boot and can be turned off with disable. */
-const DISABLEABLE = new Set(['enabled', 'enabled-runtime', 'linked', 'linked-runtime', 'generated']);
-/** Units systemctl cannot enable or disable (no [Install] section, aliases, …): left alone. */
-const FIXED = new Set(['static', 'indirect', 'alias', 'transient']);
-
 function plan(a: ServiceArgs, s: ServiceState): ServiceChange[] {
   const name = a.name;
   const { init } = s;
@@ -86,29 +81,16 @@ function plan(a: ServiceArgs, s: ServiceState): ServiceChange[] {
   }
   const out: ServiceChange[] = [];
   if (init === 'systemd' && s.needReload) out.push({ op: 'daemon_reload' });
-  if (a.enabled !== undefined && !FIXED.has(s.enabled)) {
+  if (a.enabled !== undefined) {
     if (a.enabled && s.enabled === 'masked') throw new PlanError('service', `${name} is masked`, { hint: `systemctl unmask ${name}` });
-    if (a.enabled && !DISABLEABLE.has(s.enabled)) out.push({ op: 'enable', name, init });
-    if (!a.enabled && DISABLEABLE.has(s.enabled)) out.push({ op: 'disable', name, init });
+    const op = enableOp(a.enabled, s.enabled);
+    if (op) out.push({ op, name, init });
   }
-  const running = RUNNING.has(s.active);
   if (a.state !== undefined && s.load === 'masked' && a.state !== 'stopped') {
     throw new PlanError('service', `${name} is masked`, { hint: `systemctl unmask ${name}` });
   }
-  switch (a.state) {
-    case 'started':
-      if (!running) out.push({ op: 'start', name, init });
-      break;
-    case 'stopped':
-      if (running) out.push({ op: 'stop', name, init });
-      break;
-    case 'restarted':
-      out.push({ op: running ? 'restart' : 'start', name, init });
-      break;
-    case 'reloaded':
-      out.push({ op: running ? 'reload' : 'start', name, init });
-      break;
-  }
+  const op = a.state === undefined ? undefined : stateOp(a.state, s.active);
+  if (op) out.push({ op, name, init });
   return out;
 }
 
@@ -162,7 +144,7 @@ function apply(_a: ServiceArgs, changes: readonly ServiceChange[]): Script {
   if (changes.some((c) => c.op !== 'daemon_reload' && c.init === 'sysv' && RUNS.has(c.op))) parts.push(SYSV_ENSURE_RUNNING);
   for (const c of changes) {
     if (c.op === 'daemon_reload') parts.push(raw('systemctl daemon-reload'));
-    else if (c.init === 'systemd') parts.push(sh`systemctl ${c.op} -- ${c.name} </dev/null`);
+    else if (c.init === 'systemd') parts.push(systemctlOp(c.op, c.name));
     else if (c.op === 'enable') parts.push(sh`update-rc.d ${c.name} defaults </dev/null`, sh`update-rc.d ${c.name} enable </dev/null`);
     else if (c.op === 'disable') parts.push(sh`update-rc.d ${c.name} disable </dev/null`);
     else if (RUNS.has(c.op)) parts.push(sh`tsi_service_running ${c.name} ${c.op}`);

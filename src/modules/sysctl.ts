@@ -2,9 +2,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { sh, type Script } from '../shell/script.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { AbsPath, applyFileChanges, stateScript } from './remote-file.js';
-import { describeEdit, diffEdit, editProbe, fromLines, parseEditFrom, planEdit, toLines, type EditChange, type EditState } from './text-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { AbsPath } from './lib/file-attributes.js';
+import { applyFileChanges, stateScript } from './lib/remote-file.js';
+import { describeEdit, diffEdit, editProbe, fromLines, parseEditFrom, planEdit, toLines, type EditChange, type EditState } from './lib/text-file.js';
 
 const SysctlArgs = Type.Object(
   {

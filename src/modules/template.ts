@@ -11,15 +11,13 @@ import {
   probeContent,
   type ContentTarget,
 } from './copy.js';
-import { AbsPath, Mode, Owner, Validate } from './remote-file.js';
+import { AbsPath, fileAttributes, Validate } from './lib/file-attributes.js';
 
 const TemplateArgs = Type.Object(
   {
     src: Type.String({ minLength: 1, description: 'The template on the controller (role templates/ or playbook dir)' }),
     dest: AbsPath('Path of the file on the host'),
-    mode: Type.Optional(Mode()),
-    owner: Type.Optional(Owner('owner')),
-    group: Type.Optional(Owner('group')),
+    ...fileAttributes(),
     backup: Type.Boolean({ default: false }),
     force: Type.Boolean({ default: true, description: 'false: only create the file, never replace an existing one' }),
     validate: Type.Optional(Validate()),
@@ -40,7 +38,7 @@ function target(a: RenderedTemplateArgs): ContentTarget {
 
 export const template = defineModule({
   name: 'template',
-  summary: 'A file rendered from a controller template (handlebars), written like copy',
+  summary: 'A file rendered from a controller template (Jinja2; handlebars for .hbs), written like copy',
   args: TemplateArgs,
   async prepare(a, ctl): Promise<RenderedTemplateArgs> {
     return { ...a, rendered: await ctl.renderTemplate(a.src) };

@@ -5,11 +5,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
-import { passwordHash } from '../template/password-hash.js';
-import { passwordVerifies } from '../template/password-verify.js';
+import { passwordHash } from '../crypt/password-hash.js';
+import { passwordVerifies } from '../crypt/password-verify.js';
 import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
-import { parseKeyValues } from './probe-output.js';
-import { AbsPath, isNumericId, Owner, stateScript } from './remote-file.js';
+import { parseKeyValues } from './lib/probe-output.js';
+import { AbsPath, Owner } from './lib/file-attributes.js';
+import { isNumericId, stateScript } from './lib/remote-file.js';
 
 const UserName = expecting(Type.String({ pattern: '^[a-z_][a-z0-9_.-]{0,31}\\$?$' }), 'a user name (lower case letters, digits, _ . -)');
 

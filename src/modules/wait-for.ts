@@ -3,7 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { defineAction, StringEnum, type ArgProblem, type RegisteredResult } from './define.js';
-import { parseKeyValues } from './probe-output.js';
+import { parseKeyValues } from './lib/probe-output.js';
 
 const WaitForArgs = Type.Object(
   {

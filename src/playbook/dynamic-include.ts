@@ -4,8 +4,8 @@ import { dirname } from 'node:path';
 import { LoadContext, PlayScope, type LoadPlaybookOptions } from './load-context.js';
 import { handlersNamed, walkTasks } from './notify-check.js';
 import type { HandlerNode, IncludeRoleNode, IncludeTasksNode, PlaybookPlan, PlayPlan, RolePlan, TaskNode } from './playbook-plan.js';
-import { expandRole } from './role-expansion.js';
-import { expandTaskFile, findTaskFile, type TaskScope } from './task-loader.js';
+import { expandRole, expandTaskFile, findTaskFile } from './task-loader.js';
+import type { TaskScope } from './task-scope.js';
 import { isTemplate } from './yaml-nodes.js';
 
 export interface DynamicInclude {

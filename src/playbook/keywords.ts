@@ -60,6 +60,17 @@ export const LoopItems = expect(
   'Run the task once per item (the item is `item`, or loop_control.loop_var)',
 );
 
+/** `with_<lookup>`'s value: the lookup's terms, templated first (a string, a list or a mapping). */
+export const LookupTerms = expect(
+  Type.Union([Type.String(), Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())]),
+  'a list, a string or a mapping (the terms of the lookup)',
+  'Run the task once per item the lookup of this name returns for these terms',
+);
+
+/** `with_<name>` keywords besides with_items: each runs the lookup of that name (Ansible's loop_with). */
+export const WITH_LOOKUPS = ['dict', 'first_found', 'fileglob', 'together', 'subelements', 'sequence', 'list', 'indexed_items', 'nested', 'flattened'] as const;
+const withLookups = Object.fromEntries(WITH_LOOKUPS.map((name) => [`with_${name}`, LookupTerms])) as Record<`with_${(typeof WITH_LOOKUPS)[number]}`, typeof LookupTerms>;
+
 export const LoopControlKeywords = {
   label: expect(Type.String(), 'a string', 'What the output shows for each item'),
   loop_var: expect(Type.String({ pattern: IDENTIFIER }), 'a variable name', 'The name of the item variable (default item)'),
@@ -101,6 +112,7 @@ export const TaskKeywords = {
   args: ModuleArgs,
   loop: LoopItems,
   with_items: expect(LoopItems, LoopItems['x-expected'] as string, 'Like loop, flattening nested lists one level'),
+  ...withLookups,
   loop_control: LoopControl,
   register: expect(VariableName, VariableName['x-expected'] as string, 'Save the result in this variable'),
   notify: expect(HandlerNames, HandlerNames['x-expected'] as string, 'Handlers to run at the end of the play when the task changed something'),
@@ -109,6 +121,7 @@ export const TaskKeywords = {
   until: expect(Condition, Condition['x-expected'] as string, 'Retry until this holds (with retries and delay)'),
   retries: Retries,
   delay: Delay,
+  timeout: expect(Type.Union([Type.Integer({ minimum: 0 }), Template]), `a whole number of seconds ≥ 0${ALSO_TEMPLATE}`, 'Fail the task when it runs longer than this (0: no limit)'),
 } satisfies TProperties;
 
 /** Handlers are tasks that may also `listen` to topics. */
@@ -154,6 +167,7 @@ export const MetaValue = stringEnum(META_ACTIONS, 'flush_handlers runs notified 
 /** Keywords allowed next to each action besides the module ones. */
 export const IncludeKeywords = {
   name: Name,
+  args: expect(Type.Partial(Type.Object({ apply: Apply }, { additionalProperties: false })), 'a mapping with apply:', 'apply: keywords for the included tasks (the same as apply: inside the action)'),
   when: Condition,
   tags: Tags,
   vars: Vars,
@@ -264,16 +278,6 @@ export const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
   action: 'write the module name as the key: `apt: {name: nginx}`',
   local_action: 'write the module as usual and add `delegate_to: localhost`',
   include: 'use include_tasks (dynamic) or import_tasks (static)',
-  include_vars: 'use vars_files on the play, or vars on the task',
-  with_dict: 'use loop: "{{ dict2items x }}"',
-  with_fileglob: 'list the files with loop:',
-  with_together: 'use loop over a list of pairs',
-  with_nested: 'use loop over a prepared list',
-  with_sequence: 'use loop with a list of numbers',
-  with_subelements: 'use loop over a prepared list',
-  with_first_found: 'use vars_files with a list of candidates',
-  with_list: 'use loop:',
-  with_indexed_items: 'use loop with loop_control.index_var',
   async: 'not supported yet',
   poll: 'not supported yet',
   throttle: 'lower --forks instead',

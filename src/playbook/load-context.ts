@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { readYamlFile, type YamlSource } from '../config/yaml-source.js';
-import { renderString, type TemplateVars } from '../template/render.js';
+import { renderString, type TemplateVars } from '../template/index.js';
 import { TemplateError } from '../errors.js';
 import type { ModuleCatalog } from './module-catalog.js';
 import type { HandlerNode, PlayPlan, RolePlan, TaskSettings } from './playbook-plan.js';
@@ -74,6 +74,8 @@ export class PlayScope {
   readonly base: TaskSettings;
   /** Roles already run in this play (directory + parameters), for deduplication. */
   readonly rolesRun = new Set<string>();
+  /** Names and listen topics of handlers that failed to load: a notify of one is not a second problem. */
+  readonly rejectedHandlers = new Set<string>();
   private taskCount = 0;
   private readonly idPrefix: string;
   private readonly handlerBuckets: [HandlerNode[], HandlerNode[], HandlerNode[]] = [[], [], []];

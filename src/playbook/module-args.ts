@@ -4,7 +4,9 @@
 import type { SourcePosition } from '../errors.js';
 import type { Site } from './check-value.js';
 import type { ModuleCatalog } from './module-catalog.js';
-import { nodeAtPointer, pointerCrossesTemplate, valueOf, type MapEntry } from './yaml-nodes.js';
+import { isScalar, type ParsedNode } from 'yaml';
+import type { YamlSource } from '../config/yaml-source.js';
+import { mapEntries, nodeAtPointer, pointerCrossesTemplate, valueOf, type MapEntry } from './yaml-nodes.js';
 
 export interface ModuleArgs {
   args: unknown;
@@ -13,6 +15,17 @@ export interface ModuleArgs {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * `mode: 0644` unquoted: YAML 1.1 reads the number 420, and Ansible passes that on as the mode. The source text shows
+ * what was meant, so the argument becomes the text "0644". Without the leading zero (`mode: 644`) nothing is known
+ * for sure, and the module refuses the number.
+ */
+function octalMode(source: YamlSource, node: ParsedNode | null, value: unknown): unknown {
+  const mode = mapEntries(source, node)?.find((e) => e.key === 'mode')?.node;
+  if (!isPlainObject(value) || !isScalar(mode) || mode.type !== 'PLAIN' || !/^0[0-7]{3,4}$/.test(mode.source ?? '')) return value;
+  return { ...value, mode: mode.source };
 }
 
 /** Merge and check; problems go to `site`. */
@@ -24,8 +37,8 @@ export function checkModuleArgs(
   argsEntry: MapEntry | undefined,
 ): ModuleArgs {
   const { source } = site;
-  const own = valueOf(source, moduleEntry.node);
-  const extra = argsEntry ? (valueOf(source, argsEntry.node) as Record<string, unknown> | null) : undefined;
+  const own = octalMode(source, moduleEntry.node, valueOf(source, moduleEntry.node));
+  const extra = argsEntry ? (octalMode(source, argsEntry.node, valueOf(source, argsEntry.node)) as Record<string, unknown> | null) : undefined;
   let args: unknown = own;
   if (isPlainObject(extra)) {
     if (own === null || own === undefined) args = { ...extra };
@@ -38,11 +51,21 @@ export function checkModuleArgs(
   const at = source.positionOfNode(moduleEntry.node ?? moduleEntry.keyNode);
   const result = catalog.validate(module, args);
   if (result.ok) return { args, at };
+  const aliases = catalog.aliases?.(module) ?? {};
   for (const problem of result.problems) {
-    if (pointerCrossesTemplate(args, problem.path)) continue;
-    site.problems.add(locate(site, problem.path, problem.message, moduleEntry, argsEntry, own), `${site.label}: ${problem.message}`);
+    const path = asWritten(problem.path, args, aliases);
+    if (pointerCrossesTemplate(args, path)) continue;
+    site.problems.add(locate(site, path, problem.message, moduleEntry, argsEntry, own), `${site.label}: ${problem.message}`);
   }
   return { args, at };
+}
+
+/** A problem's pointer at the argument as written: `/path` is `/dest` when the task wrote the alias dest. */
+function asWritten(pointer: string, args: unknown, aliases: Readonly<Record<string, string>>): string {
+  const [, first = '', ...rest] = pointer.split('/');
+  if (!isPlainObject(args) || first in args) return pointer;
+  const alias = Object.keys(aliases).find((a) => aliases[a] === first && a in args);
+  return alias === undefined ? pointer : ['', alias, ...rest].join('/');
 }
 
 /** The position of the argument a JSON pointer names: in the module's own mapping, else in `args:`. */

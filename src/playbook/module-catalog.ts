@@ -19,6 +19,8 @@ export interface ModuleCatalog {
    * merged into it. Optional: without it such a task's args are `{ ...args, _raw_params: "echo hi" }`.
    */
   normalize?(name: string, raw: unknown): unknown;
+  /** Alternative argument names, alias → canonical (`dest` → `path`): problems about `path` are about `dest` when that was written. */
+  aliases?(name: string): Readonly<Record<string, string>>;
   /** name → JSON Schema of the args, for the editor schema file. Optional. */
   schemas?(): Record<string, Record<string, unknown>>;
 }

@@ -1,6 +1,6 @@
 // `notify` must name a handler of the play: by its name, a `listen` topic, or "role : handler name". Each reference
 // gets the ids of the handlers it runs; an unknown name is an error with a did-you-mean.
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../text/did-you-mean.js';
 import type { HandlerNode, PlayPlan, RolePlan, TaskNode } from './playbook-plan.js';
 import type { Problems } from './validation-errors.js';
 import { isTemplate } from './yaml-nodes.js';
@@ -29,8 +29,8 @@ export function handlersNamed(name: string, handlers: readonly HandlerNode[], ro
   );
 }
 
-/** Fill in each notify's handler ids; report names that match no handler. */
-export function resolveNotify(play: PlayPlan, nodes: readonly TaskNode[], roles: Readonly<Record<string, RolePlan>>, problems: Problems): void {
+/** Fill in each notify's handler ids; report names that match no handler (nor one in `rejected`, that failed to load). */
+export function resolveNotify(play: PlayPlan, nodes: readonly TaskNode[], roles: Readonly<Record<string, RolePlan>>, problems: Problems, rejected: ReadonlySet<string> = new Set()): void {
   const known = [...new Set(play.handlers.flatMap((h) => [...(h.name === undefined ? [] : [h.name]), ...(h.listen ?? [])]))];
   const someTemplated = play.handlers.some((h) => isTemplate(h.name));
   for (const node of [...walkTasks(nodes), ...play.handlers]) {
@@ -39,7 +39,7 @@ export function resolveNotify(play: PlayPlan, nodes: readonly TaskNode[], roles:
       if (isTemplate(ref.name)) continue;
       const found = handlersNamed(ref.name, play.handlers, roles);
       ref.handlers = found.map((h) => h.id);
-      if (found.length > 0 || someTemplated) continue;
+      if (found.length > 0 || someTemplated || rejected.has(ref.name)) continue; // a rejected handler is reported already
       problems.add(
         ref.at,
         `${node.label}: notify ${JSON.stringify(ref.name)} names no handler in ${play.label}${suggestion(ref.name, known)}`,

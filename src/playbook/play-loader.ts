@@ -4,16 +4,16 @@ import { dirname, resolve } from 'node:path';
 import type { ParsedNode } from 'yaml';
 import { describeNode, type YamlSource } from '../config/yaml-source.js';
 import type { Site } from './check-value.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../text/did-you-mean.js';
 import { ACTIONS, HandlerKeywords, ImportPlaybookKeywords, PlayKeywords, UNSUPPORTED_KEYS } from './keywords.js';
 import { isFile, PlayScope, renderStaticText, tryRenderStatic, type LoadContext } from './load-context.js';
 import { moduleForKey } from './module-catalog.js';
 import { resolveNotify } from './notify-check.js';
 import type { Flag, PlayPlan, Section, TaskNode, VarsFileRef } from './playbook-plan.js';
 import { readVarsFile } from './role-loader.js';
-import { expandRole } from './role-expansion.js';
 import { parseRoleRef } from './role-ref.js';
-import { expandTaskListNode, type TaskCursor, type TaskScope } from './task-loader.js';
+import { expandRole, expandTaskListNode, handlerTasks } from './task-loader.js';
+import type { TaskCursor, TaskScope } from './task-scope.js';
 import { checkKeywords, emptySettings, foldSettings, ownSettings, tagList, type Checked } from './task-settings.js';
 import { deref, isNull, isTemplate, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
 import { ownValue } from '../own-keys.js';
@@ -206,7 +206,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
   const handlers = checked.get('handlers');
   if (handlers) {
     const nodes = await expandTaskListNode(scope, scopeFor('handlers', true), source, handlers.entry.node, cursor);
-    for (const h of nodes) if (h.kind === 'task') scope.addHandler(h, 'play');
+    for (const h of handlerTasks(nodes)) scope.addHandler(h, 'play');
   }
   play.tasks = tasks;
   play.handlers = scope.finishHandlers();
@@ -215,7 +215,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
       ctx.problems.add(h.at, `${h.label} has neither name nor listen, so nothing can notify it`, 'give it a name: (what tasks write in notify:)');
     }
   }
-  resolveNotify(play, play.tasks, Object.fromEntries([...ctx.roles.values()].map((r) => [r.key, r])), ctx.problems);
+  resolveNotify(play, play.tasks, Object.fromEntries([...ctx.roles.values()].map((r) => [r.key, r])), ctx.problems, scope.rejectedHandlers);
   plays.push(play);
 }
 

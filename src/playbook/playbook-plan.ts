@@ -65,11 +65,18 @@ interface NodeBase extends TaskSettings {
 }
 
 export interface LoopSpec {
-  /** A list as written, or a template string rendering to one. */
-  items: unknown[] | string;
+  /** A list as written, or a template string rendering to one; for a lookup, its terms (a mapping too). */
+  items: unknown[] | string | Record<string, unknown>;
   at: SourcePosition;
   /** `with_items` flattens nested lists one level; `loop` does not. */
   flatten: boolean;
+  /**
+   * `with_<name>`: the lookup the engine runs with the rendered `items` as its terms, looping over what it returns
+   * (Ansible's loop_with). `with_items` has none: its lookup, `items`, is `flatten`.
+   */
+  lookup?: string;
+  /** For a lookup: where it looks for relative files, each base also with the subdirectory first (role, task file's directory, playbook directory). */
+  lookupDirs?: string[];
   /** loop_control.loop_var, default "item". */
   loopVar: string;
   indexVar?: string;
@@ -98,10 +105,13 @@ export interface ModuleTask extends NodeBase {
   notify: NotifyRef[];
   changedWhen?: ConditionRef[];
   failedWhen?: ConditionRef[];
-  /** Present with `retries`; `until` alone means retries 3, delay 5 (Ansible's defaults). */
+  /** `until` alone means retries 3, delay 5 (Ansible's defaults). */
   until?: ConditionRef[];
+  /** With `until`, or alone (retry until the task succeeds, as ansible-core 2.16 does). */
   retries?: number | string;
   delay?: number | string;
+  /** `timeout`: seconds the task may run before it fails (0 or absent: no limit). */
+  timeout?: number | string;
   /** Handlers only: the topics it answers to besides its name. */
   listen?: string[];
 }

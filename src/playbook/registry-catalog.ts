@@ -9,5 +9,6 @@ export const registryCatalog: ModuleCatalog = {
     const mod = getModule(name);
     return mod?.normalize ? mod.normalize(raw) : raw;
   },
+  aliases: (name) => getModule(name)?.aliases ?? {},
   schemas: () => moduleSchemas(),
 };

@@ -1,10 +1,11 @@
-// Finding a role and reading its parts: defaults/main, vars/main, meta/main (dependencies, allow_duplicates).
-// Its tasks and handlers are expanded by role-expansion.ts. A role directory is read once per load.
-import { basename, isAbsolute, join, resolve } from 'node:path';
+// Finding a role and reading its parts: defaults/main, vars/main (a file or a directory), meta/main (dependencies, allow_duplicates).
+// Its tasks and handlers are expanded by expandRole (task-loader.ts). A role directory is read once per load.
+import { readdirSync } from 'node:fs';
+import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ParsedNode } from 'yaml';
 import { describeNode, type YamlSource } from '../config/yaml-source.js';
 import { checkValue, type Site } from './check-value.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../text/did-you-mean.js';
 import { RoleMetaKeywords, Vars } from './keywords.js';
 import { isDirectory, isFile, type LoadContext } from './load-context.js';
 import type { RolePlan } from './playbook-plan.js';
@@ -82,16 +83,12 @@ async function readRole(ctx: LoadContext, dir: string, name: string): Promise<Lo
     allowDuplicates: false,
   };
   ctx.roles.set(dir, plan);
-  const defaultsFile = findVariant(ctx, join(dir, 'defaults'), 'main');
-  if (defaultsFile) {
-    plan.defaultsFile = defaultsFile;
-    plan.defaults = (await readVarsFile(ctx, defaultsFile, `role "${roleName}" defaults`)) ?? {};
-  }
-  const varsFile = findVariant(ctx, join(dir, 'vars'), 'main');
-  if (varsFile) {
-    plan.varsFile = varsFile;
-    plan.vars = (await readVarsFile(ctx, varsFile, `role "${roleName}" vars`)) ?? {};
-  }
+  const defaults = await readRoleVars(ctx, join(dir, 'defaults'), `role "${roleName}" defaults`);
+  if (defaults.file) plan.defaultsFile = defaults.file;
+  plan.defaults = defaults.vars;
+  const vars = await readRoleVars(ctx, join(dir, 'vars'), `role "${roleName}" vars`);
+  if (vars.file) plan.varsFile = vars.file;
+  plan.vars = vars.vars;
   let dependencies: LoadedRole['dependencies'];
   const metaFile = findVariant(ctx, join(dir, 'meta'), 'main');
   if (metaFile) {
@@ -99,6 +96,33 @@ async function readRole(ctx: LoadContext, dir: string, name: string): Promise<Lo
     if (source) dependencies = readMeta(ctx, source, plan);
   }
   return { plan, dependencies };
+}
+
+/**
+ * A role's defaults or vars: `main.yaml`/`main.yml`, else (as Ansible does) every file of a `main/` directory, merged
+ * in sorted order with the later file winning. `file` is the main file, or the directory.
+ */
+async function readRoleVars(ctx: LoadContext, dir: string, what: string): Promise<{ file?: string; vars: Record<string, unknown> }> {
+  const file = findVariant(ctx, dir, 'main');
+  if (file) return { file, vars: (await readVarsFile(ctx, file, what)) ?? {} };
+  const mainDir = join(dir, 'main');
+  if (!isDirectory(mainDir)) return { vars: {} };
+  const vars: Record<string, unknown> = {};
+  for (const f of varsDirFiles(mainDir)) Object.assign(vars, await readVarsFile(ctx, f, what));
+  return { file: mainDir, vars };
+}
+
+/** Ansible's vars directory listing: sorted, recursive, .yml/.yaml/.json or no extension, no hidden or ~ files. */
+function varsDirFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      if (name.startsWith('.') || name.endsWith('~')) return [];
+      const path = join(dir, name);
+      const ext = extname(name);
+      if (!ext && isDirectory(path)) return varsDirFiles(path);
+      return isFile(path) && ['', '.yml', '.yaml', '.json'].includes(ext) ? [path] : [];
+    });
 }
 
 /** A YAML file of variables (vars_files, role defaults/vars): a mapping of valid names, or empty. */

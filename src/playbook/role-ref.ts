@@ -4,7 +4,7 @@ import type { ParsedNode } from 'yaml';
 import type { SourcePosition } from '../errors.js';
 import { describeNode } from '../config/yaml-source.js';
 import type { Site } from './check-value.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../text/did-you-mean.js';
 import { RoleRefKeywords, UNSUPPORTED_KEYS } from './keywords.js';
 import type { TaskSettings } from './playbook-plan.js';
 import { checkKeywords, ownSettings } from './task-settings.js';

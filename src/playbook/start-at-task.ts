@@ -3,7 +3,7 @@
 // in Ansible). A match inside a block keeps the block from that task on, with its rescue and always; a match
 // inside an include's loaded tasks keeps the include with the tasks from that one on.
 import { UsageError } from '../errors.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { walkTasks } from './notify-check.js';
 import type { PlaybookPlan, PlayPlan, TaskNode } from './playbook-plan.js';
 

@@ -1,92 +1,22 @@
-// Task lists → plan nodes. Each task is exactly one action: a module, a block, an include (dynamic, kept as a node),
-// an import (static, inlined now) or meta. Keywords are checked against keywords.ts, module arguments against the
-// catalog, conditions with checkCondition; every problem is collected, none stops the walk.
+// Task lists and roles → plan nodes: the recursive walk. A task file's tasks are classified (task-classify.ts) and
+// built (task-build.ts); blocks, imports and includes read further task lists, and import_role / include_role
+// expand a role (role-expansion.ts enters it), whose dependencies and task files come back here. Every problem is
+// collected, none stops the walk.
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ParsedNode } from 'yaml';
-import type { TSchema } from '@sinclair/typebox';
 import type { SourcePosition } from '../errors.js';
 import { describeNode, type YamlSource } from '../config/yaml-source.js';
-import { checkTable, checkValue, type Site } from './check-value.js';
-import { suggestion } from './did-you-mean.js';
-import {
-  ACTIONS,
-  BlockKeywords,
-  HandlerKeywords,
-  ImportKeywords,
-  ImportRoleArgs,
-  ImportTasksArgs,
-  IncludeKeywords,
-  IncludeRoleArgs,
-  IncludeTasksArgs,
-  InheritedKeywords,
-  MetaKeywords,
-  MetaValue,
-  TaskKeywords,
-  TaskList,
-  UNSUPPORTED_KEYS,
-  type SpecialAction,
-} from './keywords.js';
+import { checkValue, type Site } from './check-value.js';
+import { ImportRoleArgs, ImportTasksArgs, IncludeRoleArgs, IncludeTasksArgs, TaskList } from './keywords.js';
 import { isFile, type PlayScope } from './load-context.js';
-import { moduleForKey, shortActionName } from './module-catalog.js';
-import { checkModuleArgs } from './module-args.js';
-import type {
-  BlockNode,
-  ConditionRef,
-  IncludeRoleNode,
-  IncludeTasksNode,
-  LoopSpec,
-  MetaAction,
-  MetaNode,
-  ModuleTask,
-  NotifyRef,
-  Section,
-  TaskNode,
-  TaskSettings,
-} from './playbook-plan.js';
-import { expandRole } from './role-expansion.js';
-import { checkKeywords, foldSettings, INHERITED_KEYS, ownSettings, type Checked } from './task-settings.js';
+import type { BlockNode, IncludeRoleNode, IncludeTasksNode, ModuleTask, TaskNode } from './playbook-plan.js';
+import { enterRole, roleFile, type ExpandedRole, type RoleRequest } from './role-expansion.js';
+import { parseRoleRef } from './role-ref.js';
+import { baseFields, fileArgument, loopOf, metaNode, moduleTask, roleArguments, type NodeStart } from './task-build.js';
+import { classifyTask, type Action } from './task-classify.js';
+import type { TaskCursor, TaskScope } from './task-scope.js';
+import { foldSettings, ownSettings } from './task-settings.js';
 import { deref, isNull, isTemplate, mapEntries, seqItems, valueOf, type MapEntry } from './yaml-nodes.js';
-import { ownValue } from '../own-keys.js';
-
-/** Where the tasks being read sit: what they inherit and how relative paths resolve. */
-export interface TaskScope {
-  settings: TaskSettings;
-  role?: { key: string; name: string; dir: string };
-  section: Section;
-  /** The file being read. */
-  file: string;
-  /** Directories a relative import/include path is looked up in, in order. */
-  searchDirs: string[];
-  /** Task files being imported (absolute), to refuse import cycles. */
-  chain: string[];
-  /** Role directories being expanded, to refuse dependency cycles. */
-  roleStack: string[];
-  /** Reading a handlers list. */
-  handlers: boolean;
-}
-
-/** Numbers the tasks of one file in document order, for `task #3 in site.yml`. */
-export interface TaskCursor {
-  source: YamlSource;
-  file: string;
-  count: number;
-}
-
-const ALL_TASK_KEYS: ReadonlySet<string> = new Set([
-  ...Object.keys(HandlerKeywords),
-  ...Object.keys(BlockKeywords),
-  ...Object.keys(IncludeKeywords),
-  ...Object.keys(ImportKeywords),
-  ...Object.keys(MetaKeywords),
-]);
-
-type ActionKind = SpecialAction | 'module';
-
-interface Action {
-  entry: MapEntry;
-  kind: ActionKind;
-  module?: string;
-}
 
 /** Read a task file (a YAML list of tasks) and expand it in `ts`. A missing file must have been reported already. */
 export async function expandTaskFile(scope: PlayScope, ts: TaskScope, file: string): Promise<TaskNode[]> {
@@ -138,56 +68,12 @@ async function expandTask(scope: PlayScope, ts: TaskScope, cursor: TaskCursor, i
   const label = name !== undefined && name.trim() !== '' ? `${noun} ${JSON.stringify(name)}` : unnamed;
   const site: Site = { source, problems, label };
 
-  const actions: Action[] = [];
-  const keywords: MapEntry[] = [];
-  let unknown = 0;
-  for (const e of entries) {
-    const short = shortActionName(e.key);
-    if ((ACTIONS as readonly string[]).includes(short)) {
-      actions.push({ entry: e, kind: short as SpecialAction });
-      continue;
-    }
-    const module = moduleForKey(e.key, ctx.moduleNames);
-    if (module !== undefined) {
-      actions.push({ entry: e, kind: 'module', module });
-      continue;
-    }
-    if (ALL_TASK_KEYS.has(e.key)) {
-      keywords.push(e);
-      continue;
-    }
-    unknown += 1;
-    reportUnknownKey(site, e, ctx.moduleNames);
-  }
-  if (actions.length === 0) {
-    if (unknown === 0) {
-      const names = [...ctx.moduleNames].sort();
-      problems.add(at, `${label} has no module: expected exactly one module key (${names.slice(0, 6).join(', ')}, …)`, `modules: ${names.join(', ')}`);
-    }
+  const classified = classifyTask(site, at, entries, ctx.moduleNames, ts.handlers);
+  if (!classified) {
+    if (ts.handlers) rejectHandler(scope, ts, source, entries);
     return [];
   }
-  if (actions.length > 1) {
-    const keys = actions.map((a) => a.entry.key);
-    const what = actions.every((a) => a.kind === 'module') ? 'module keys' : 'actions';
-    problems.add(
-      source.positionOfNode(actions[1]!.entry.keyNode),
-      `${label} has ${actions.length} ${what} (${keys.join(', ')}): a task runs exactly one module, block, include or import`,
-      'split it into one task per module',
-    );
-    return [];
-  }
-  const action = actions[0]!;
-  if (ts.handlers && action.kind !== 'module' && action.kind !== 'import_tasks') {
-    problems.add(source.positionOfNode(action.entry.keyNode), `${label}: ${action.entry.key} cannot be used in handlers`, 'handlers are module tasks (import_tasks is allowed)');
-    return [];
-  }
-  const table = tableFor(action.kind, ts.handlers);
-  const allowed: MapEntry[] = [];
-  for (const e of keywords) {
-    if (Object.hasOwn(table, e.key)) allowed.push(e);
-    else reportMisplaced(site, e, action, ts.handlers);
-  }
-  const checked = checkKeywords(site, allowed, table);
+  const { action, checked, entries: allowed } = classified;
   const node: NodeStart = { scope, ts, site, name, at, checked, entries: allowed };
   switch (action.kind) {
     case 'module':
@@ -207,173 +93,18 @@ async function expandTask(scope: PlayScope, ts: TaskScope, cursor: TaskCursor, i
   }
 }
 
-function tableFor(kind: ActionKind, handlers: boolean): Record<string, TSchema> {
-  switch (kind) {
-    case 'module':
-      return handlers ? HandlerKeywords : TaskKeywords;
-    case 'block':
-      return BlockKeywords;
-    case 'include_tasks':
-    case 'include_role':
-      return IncludeKeywords;
-    case 'import_tasks':
-    case 'import_role':
-      return ImportKeywords;
-    case 'meta':
-      return MetaKeywords;
-  }
-}
-
-function reportUnknownKey(site: Site, e: MapEntry, modules: ReadonlySet<string>): void {
-  const at = site.source.positionOfNode(e.keyNode);
-  if (e.key === 'import_playbook') {
-    site.problems.add(at, `${site.label}: import_playbook belongs at the top level of a playbook, not in a task list`, 'move it out of the tasks, next to the plays');
-    return;
-  }
-  const hint = ownValue(UNSUPPORTED_KEYS, e.key);
-  if (hint !== undefined) {
-    site.problems.add(at, `${site.label}: ${e.key} is not supported`, hint);
-    return;
-  }
-  const short = shortActionName(e.key);
-  if (short !== e.key || e.key.includes('.')) {
-    site.problems.add(at, `${site.label}: unknown module "${e.key}"${suggestion(short, modules)}`, `modules: ${[...modules].sort().join(', ')}`);
-    return;
-  }
-  site.problems.add(
-    at,
-    `${site.label}: unknown key "${e.key}"${suggestion(e.key, [...ALL_TASK_KEYS, ...modules, ...ACTIONS])}`,
-    'expected a module name or a task keyword',
-  );
-}
-
-function reportMisplaced(site: Site, e: MapEntry, action: Action, handlers: boolean): void {
-  const at = site.source.positionOfNode(e.keyNode);
-  const { key } = e;
-  const a = action.entry.key;
-  const add = (message: string, hint?: string) => site.problems.add(at, `${site.label}: ${message}`, hint);
-  if (key === 'listen' && !handlers) return add('listen is only for handlers', 'a task names handlers with notify');
-  if ((key === 'rescue' || key === 'always') && action.kind !== 'block') {
-    return add(`${key} needs a block in the same task`, `put the tasks under block: and ${key}: beside it`);
-  }
-  const looping = key === 'loop' || key === 'with_items' || key === 'loop_control';
-  switch (action.kind) {
-    case 'include_tasks':
-    case 'include_role':
-      if (INHERITED_KEYS.has(key)) {
-        return add(`${key} on ${a} would apply to the include only, not to the included tasks`, `put it under apply: in ${a}, or use ${a.replace('include', 'import')}, whose keywords pass down`);
-      }
-      return add(`${key} cannot be used with ${a}`);
-    case 'import_tasks':
-    case 'import_role':
-      if (looping) return add(`${a} is static and cannot loop`, `use ${a.replace('import', 'include')} to loop`);
-      return add(`${key} cannot be used with ${a}`);
-    case 'block':
-      if (looping) return add(`a block cannot loop`, 'loop over an include_tasks instead');
-      return add(`${key} cannot be used on a block`, 'put it on the tasks inside the block');
-    case 'meta':
-      return add(`${key} cannot be used with meta`);
-    case 'module':
-      return add(`${key} is only for blocks`);
-  }
-}
-
-// ---- one builder per action ---------------------------------------------------------------------------------
-
-interface NodeStart {
-  scope: PlayScope;
-  ts: TaskScope;
-  site: Site;
-  name: string | undefined;
-  at: SourcePosition;
-  checked: Map<string, Checked>;
-  /** The keyword entries allowed for this action (checked or not). */
-  entries: MapEntry[];
-}
-
-function baseFields(n: NodeStart, settings: TaskSettings, handler = false) {
-  return {
-    id: handler ? '' : n.scope.nextTaskId(),
-    ...(n.name === undefined ? {} : { name: n.name }),
-    label: n.site.label,
-    at: n.at,
-    ...(n.ts.role ? { role: n.ts.role.key } : {}),
-    section: n.ts.section,
-    ...settings,
-  };
-}
-
-function keyAt(n: NodeStart, entry: MapEntry): SourcePosition {
-  return n.site.source.positionOfNode(entry.keyNode);
-}
-
-function loopOf(n: NodeStart, entries: readonly MapEntry[]): LoopSpec | undefined {
-  const loopEntries = entries.filter((e) => e.key === 'loop' || e.key === 'with_items');
-  if (loopEntries.length > 1) {
-    n.site.problems.add(keyAt(n, loopEntries[1]!), `${n.site.label}: use loop or with_items, not both`);
-    return undefined;
-  }
-  const control = n.checked.get('loop_control');
-  const loopEntry = loopEntries[0];
-  if (!loopEntry) {
-    if (entries.some((e) => e.key === 'loop_control')) {
-      n.site.problems.add(keyAt(n, entries.find((e) => e.key === 'loop_control')!), `${n.site.label}: loop_control needs loop`);
+/** Remember what a handler that failed to load answers to, so notifying it reports nothing more. */
+function rejectHandler(scope: PlayScope, ts: TaskScope, source: YamlSource, entries: readonly MapEntry[]): void {
+  for (const e of entries.filter((x) => x.key === 'name' || x.key === 'listen')) {
+    for (const item of seqItems(source, e.node) ?? [e.node]) {
+      const name = String(valueOf(source, item));
+      scope.rejectedHandlers.add(name);
+      if (ts.role && e.key === 'name') scope.rejectedHandlers.add(`${ts.role.name} : ${name}`);
     }
-    return undefined;
   }
-  const loop = n.checked.get(loopEntry.key);
-  if (!loop) return undefined;
-  const lc = (control?.value ?? {}) as { label?: string; loop_var?: string; index_var?: string };
-  return {
-    items: loop.value as unknown[] | string,
-    at: n.site.source.positionOfNode(loopEntry.node ?? loopEntry.keyNode),
-    flatten: loopEntry.key === 'with_items',
-    loopVar: lc.loop_var ?? 'item',
-    ...(lc.index_var === undefined ? {} : { indexVar: lc.index_var }),
-    ...(lc.label === undefined ? {} : { label: lc.label }),
-  };
 }
 
-function moduleTask(n: NodeStart, action: Action): ModuleTask {
-  const { site, checked, ts, entries } = n;
-  const { args, at: argsAt } = checkModuleArgs(site, n.scope.ctx.catalog, action.module!, action.entry, checked.get('args')?.entry);
-  const settings = foldSettings(ts.settings, ownSettings(checked));
-  const task: ModuleTask = { kind: 'task', ...baseFields(n, settings, ts.handlers), module: action.module!, action: action.entry.key, args, argsAt, notify: [] };
-  const loop = loopOf(n, entries);
-  if (loop) task.loop = loop;
-  const register = checked.get('register')?.value;
-  if (typeof register === 'string') task.register = register;
-  task.notify = namesOf(n, checked.get('notify')).map((x) => ({ ...x, handlers: [] }) satisfies NotifyRef);
-  const conditions = (key: string): ConditionRef[] | undefined => checked.get(key)?.conditions;
-  const changedWhen = conditions('changed_when');
-  if (changedWhen) task.changedWhen = changedWhen;
-  const failedWhen = conditions('failed_when');
-  if (failedWhen) task.failedWhen = failedWhen;
-  const until = conditions('until');
-  const hasUntil = entries.some((e) => e.key === 'until');
-  for (const key of ['retries', 'delay']) {
-    const e = entries.find((x) => x.key === key);
-    if (e && !hasUntil) site.problems.add(keyAt(n, e), `${site.label}: ${key} needs until (the condition to retry until)`, 'add until: <condition>, e.g. until: result.rc == 0');
-  }
-  if (until) {
-    task.until = until;
-    task.retries = (checked.get('retries')?.value as number | string | undefined) ?? 3;
-    task.delay = (checked.get('delay')?.value as number | string | undefined) ?? 5;
-  }
-  if (ts.handlers) {
-    const listen = namesOf(n, checked.get('listen')).map((x) => x.name);
-    if (listen.length > 0) task.listen = listen;
-  }
-  return task;
-}
-
-/** A name or list of names (notify, listen), each with its position. */
-function namesOf(n: NodeStart, c: Checked | undefined): { name: string; at: SourcePosition }[] {
-  if (!c) return [];
-  const { source } = n.site;
-  const items = seqItems(source, c.entry.node) ?? [c.entry.node];
-  return items.map((item) => ({ name: String(valueOf(source, item)), at: source.positionOfNode(item) }));
-}
+// ---- the actions that read more tasks ------------------------------------------------------------------------
 
 async function blockNode(n: NodeStart, action: Action, cursor: TaskCursor): Promise<TaskNode[]> {
   const { site, checked, scope, ts } = n;
@@ -383,40 +114,22 @@ async function blockNode(n: NodeStart, action: Action, cursor: TaskCursor): Prom
   const fields = baseFields(n, settings);
   const list = (node: ParsedNode | null | undefined) => (node ? expandTaskListNode(scope, inner, site.source, node, cursor) : Promise.resolve([]));
   const block = await list(action.entry.node);
+  if (ts.handlers) {
+    // ansible-core 2.14 notifies the tasks of a handler block and never runs its rescue or always.
+    for (const key of ['rescue', 'always']) {
+      const c = checked.get(key);
+      if (c) site.problems.add(site.source.positionOfNode(c.entry.keyNode), `${site.label}: ${key} is not run in handlers`, 'handlers in a block are notified one by one: put the tasks in their own handlers');
+    }
+  }
   const rescue = await list(checked.get('rescue')?.entry.node);
   const always = await list(checked.get('always')?.entry.node);
   const out: BlockNode = { kind: 'block', ...fields, block, rescue, always };
   return [out];
 }
 
-/** `import_tasks: path` / `include_tasks: {file: path, apply: …}`: the file and, for includes, apply's keywords. */
-function fileArgument(n: NodeStart, action: Action, table: Record<string, TSchema>): { file: string; at: SourcePosition; apply: Partial<TaskSettings> } | undefined {
-  const { site } = n;
-  const { node, keyNode, key } = action.entry;
-  const value = valueOf(site.source, node);
-  if (typeof value === 'string' && value.trim() !== '') return { file: value, at: site.source.positionOfNode(node), apply: {} };
-  const entries = mapEntries(site.source, node);
-  if (!entries) {
-    site.problems.add(site.source.positionOfNode(node ?? keyNode), `${site.label}: ${key} must be a file path or a mapping with file:, got ${describeNode(node)}`);
-    return undefined;
-  }
-  if (!checkTable(site, key, node!, table)) return undefined;
-  const fileEntry = entries.find((e) => e.key === 'file');
-  if (!fileEntry) {
-    site.problems.add(site.source.positionOfNode(keyNode), `${site.label}: ${key} needs file: (the task file)`);
-    return undefined;
-  }
-  const applyEntry = entries.find((e) => e.key === 'apply');
-  return {
-    file: String(valueOf(site.source, fileEntry.node)),
-    at: site.source.positionOfNode(fileEntry.node),
-    apply: applyEntry ? applySettings(n, applyEntry) : {},
-  };
-}
-
-function applySettings(n: NodeStart, entry: MapEntry): Partial<TaskSettings> {
-  const entries = mapEntries(n.site.source, entry.node) ?? [];
-  return ownSettings(checkKeywords({ ...n.site, label: n.site.label }, entries, InheritedKeywords));
+/** The handlers of a handlers list: a block's tasks count one by one, each carrying the block's keywords. */
+export function handlerTasks(nodes: readonly TaskNode[]): ModuleTask[] {
+  return nodes.flatMap((n) => (n.kind === 'task' ? [n] : n.kind === 'block' ? handlerTasks(n.block) : []));
 }
 
 /** Look a relative task file up in the scope's directories. */
@@ -502,55 +215,6 @@ async function includeTasks(n: NodeStart, action: Action): Promise<TaskNode[]> {
   return [out];
 }
 
-interface RoleArgs {
-  name: string;
-  at: SourcePosition;
-  tasksFrom?: string;
-  handlersFrom?: string;
-  fromAt: { tasks_from?: SourcePosition; handlers_from?: SourcePosition };
-  vars: Record<string, unknown>;
-  apply: Partial<TaskSettings>;
-}
-
-function roleArguments(n: NodeStart, action: Action, table: Record<string, TSchema>): RoleArgs | undefined {
-  const { site } = n;
-  const { node, keyNode, key } = action.entry;
-  const entries = mapEntries(site.source, node);
-  if (!entries) {
-    const value = valueOf(site.source, node);
-    const hint = typeof value === 'string' ? `write ${key}: {name: ${value}}` : undefined;
-    site.problems.add(site.source.positionOfNode(node ?? keyNode), `${site.label}: ${key} must be a mapping with name:, got ${describeNode(node)}`, hint);
-    return undefined;
-  }
-  if (!checkTable(site, key, node!, table)) return undefined;
-  const get = (k: string) => entries.find((e) => e.key === k);
-  const nameEntry = get('name');
-  if (!nameEntry) {
-    site.problems.add(site.source.positionOfNode(keyNode), `${site.label}: ${key} needs name: (the role to run)`);
-    return undefined;
-  }
-  const str = (k: string) => {
-    const e = get(k);
-    return e ? String(valueOf(site.source, e.node)) : undefined;
-  };
-  const applyEntry = get('apply');
-  const own = n.checked.get('vars')?.value as Record<string, unknown> | undefined;
-  const fromAt: RoleArgs['fromAt'] = {};
-  for (const k of ['tasks_from', 'handlers_from'] as const) {
-    const e = get(k);
-    if (e) fromAt[k] = site.source.positionOfNode(e.node ?? e.keyNode);
-  }
-  return {
-    fromAt,
-    name: String(valueOf(site.source, nameEntry.node)),
-    at: site.source.positionOfNode(nameEntry.node),
-    ...(str('tasks_from') === undefined ? {} : { tasksFrom: str('tasks_from') }),
-    ...(str('handlers_from') === undefined ? {} : { handlersFrom: str('handlers_from') }),
-    vars: { ...((valueOf(site.source, get('vars')?.node ?? null) as Record<string, unknown> | null) ?? {}), ...(own ?? {}) },
-    apply: applyEntry ? applySettings(n, applyEntry) : {},
-  };
-}
-
 async function importRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
   const { scope, ts, site, checked } = n;
   const arg = roleArguments(n, action, ImportRoleArgs);
@@ -609,14 +273,57 @@ async function includeRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
   return [out];
 }
 
-function metaNode(n: NodeStart, action: Action): TaskNode[] {
-  const { site, checked, ts } = n;
-  const value = valueOf(site.source, action.entry.node);
-  if (value === 'refresh_inventory') {
-    site.problems.add(site.source.positionOfNode(action.entry.node), `${site.label}: meta: refresh_inventory is not supported`, 'tsinfra reads the inventory once per run');
-    return [];
+// ---- roles --------------------------------------------------------------------------------------------------
+
+/**
+ * A role run in a play: its dependencies first, then its tasks, each tagged with the role; its handlers join the
+ * play's. The role's task nodes and its key; [] and no key when it could not be found.
+ */
+export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleRequest): Promise<ExpandedRole> {
+  const { ctx } = scope;
+  const entered = await enterRole(scope, ts, req);
+  if (entered.done) return entered.done;
+  const { role, dir, inRole } = entered;
+  const { plan } = role;
+  const nodes: TaskNode[] = [];
+
+  if (role.dependencies) {
+    const { source, nodes: deps } = role.dependencies;
+    const site: Site = { source, problems: ctx.problems, label: `role "${plan.name}" meta` };
+    for (const [i, depNode] of deps.entries()) {
+      const ref = parseRoleRef(site, depNode, `dependency #${i + 1}`);
+      if (!ref) continue;
+      const dep = await expandRole(scope, { ...inRole, file: source.file }, {
+        name: ref.name,
+        at: ref.at,
+        label: `role "${plan.name}"`,
+        params: ref.params,
+        own: ref.own,
+        dedupe: true,
+      });
+      if (dep.key !== undefined && !plan.dependencies.includes(dep.key)) plan.dependencies.push(dep.key);
+      nodes.push(...dep.nodes);
+    }
   }
-  if (!checkValue(site, 'meta', action.entry.node, MetaValue, action.entry.keyNode)) return [];
-  const out: MetaNode = { kind: 'meta', ...baseFields(n, foldSettings(ts.settings, ownSettings(checked))), action: value as MetaAction };
-  return [out];
+
+  const tasksFile = roleFile(scope, req, plan.tasksDir, req.tasksFrom, 'tasks_from');
+  if (tasksFile) {
+    const searchDirs = [dirname(tasksFile), plan.tasksDir, dir, scope.playbookDir];
+    nodes.push(...(await expandTaskFile(scope, { ...inRole, file: tasksFile, searchDirs: [...new Set(searchDirs)], chain: [tasksFile] }, tasksFile)));
+  }
+
+  const handlersFile = roleFile(scope, req, plan.handlersDir, req.handlersFrom, 'handlers_from');
+  if (handlersFile) {
+    const hs: TaskScope = {
+      ...inRole,
+      section: 'handlers',
+      file: handlersFile,
+      searchDirs: [...new Set([dirname(handlersFile), plan.handlersDir, dir, scope.playbookDir])],
+      chain: [handlersFile],
+      handlers: true,
+    };
+    const from = ts.section === 'roles' ? 'roles' : 'tasks';
+    for (const h of handlerTasks(await expandTaskFile(scope, hs, handlersFile))) scope.addHandler(h, from);
+  }
+  return { nodes, key: plan.key };
 }

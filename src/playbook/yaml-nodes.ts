@@ -3,6 +3,7 @@
 import { isAlias, isMap, isScalar, isSeq, type ParsedNode } from 'yaml';
 import type { SourcePosition } from '../errors.js';
 import { entriesOf, type YamlSource } from '../config/yaml-source.js';
+import { isTemplated } from '../template/index.js';
 
 export interface MapEntry {
   key: string;
@@ -71,7 +72,7 @@ export function positionOf(source: YamlSource, node: unknown): SourcePosition {
 
 /** True when a string holds a template that the engine renders. */
 export function isTemplate(value: unknown): boolean {
-  return typeof value === 'string' && value.includes('{{');
+  return typeof value === 'string' && isTemplated(value);
 }
 
 /** True when the value is, or contains, a template string. */

@@ -1,6 +1,6 @@
 // A shared read: the opening lines of a probe that only set shell variables from what they read (a chain listing,
 // say), the same text in every probe that needs it. Alone, a probe runs them as part of itself. In a batch of
-// probes (engine/probe-batch.ts) each distinct shared read runs once, before the probes, which then find the
+// probes (engine/read-ahead/probe-batch.ts) each distinct shared read runs once, before the probes, which then find the
 // variables set: eight iptables rules in one chain cost one listing instead of eight.
 //
 // The contract, which the batch relies on: the block prints nothing, never exits, and sets only variables whose

@@ -1,6 +1,11 @@
-// Where a template comes from: named in every error, and the base for the `file` and `env` helpers.
+// Where a template comes from: named in every error, and the base for lookups and includes.
 import { formatPosition, type SourcePosition } from '../errors.js';
-import type { TemplateLoc } from './template-failure.js';
+
+/** A position inside a template's own text: 1-based line, 0-based column. */
+export interface TemplateLoc {
+  line: number;
+  column: number;
+}
 
 /**
  * `file` with `line`/`column`: the text is a YAML value at that position (a task argument). `file` alone: the file
@@ -8,8 +13,17 @@ import type { TemplateLoc } from './template-failure.js';
  */
 export interface TemplateSite extends SourcePosition {
   task?: string; // task name, for messages
-  baseDir?: string; // `{{file "x"}}` reads relative to this; default: the directory of `file`
-  env?: Readonly<Record<string, string | undefined>>; // `{{env "X"}}` reads this; default: process.env
+  baseDir?: string; // relative lookups and includes start here; default: the directory of `file`
+  /** Role and playbook directories searched for lookup('file'), lookup('template') and include, in order. */
+  searchDirs?: { readonly files?: readonly string[]; readonly templates?: readonly string[]; readonly vars?: readonly string[] };
+  env?: Readonly<Record<string, string | undefined>>; // lookup('env') reads this; default: process.env
+}
+
+/** The 1-based line and 0-based column of `offset` in `text`. */
+export function locate(text: string, offset: number): TemplateLoc {
+  const before = text.slice(0, offset);
+  const nl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: offset - (nl + 1) };
 }
 
 /**

@@ -81,17 +81,28 @@ interface Endpoint {
   keepaliveIntervalMs: number;
 }
 
+/** What a host's inventory variables say about reaching it (tsinfra's names over Ansible's); unset where they are silent. */
+export function inventoryEndpoint(name: string, vars: Record<string, unknown>): { address?: string; port?: number; user?: string; privateKeyFile?: string } {
+  return {
+    address: str(pick(vars, 'tsinfra_host', 'ansible_host', 'ansible_ssh_host')),
+    port: port(pick(vars, 'tsinfra_port', 'ansible_port', 'ansible_ssh_port'), name, 'ansible_port'),
+    user: str(pick(vars, 'tsinfra_user', 'ansible_user', 'ansible_ssh_user')),
+    privateKeyFile: str(pick(vars, 'tsinfra_private_key_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file')),
+  };
+}
+
 function endpoint(name: string, vars: Record<string, unknown>, cfg: SshConfigHost, d: ConnectDefaults, explicitUser?: string, explicitPort?: number): Endpoint {
-  const address = str(pick(vars, 'tsinfra_host', 'ansible_host', 'ansible_ssh_host')) ?? cfg.hostName ?? name;
-  const keyVar = str(pick(vars, 'tsinfra_private_key_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file'));
+  const own = inventoryEndpoint(name, vars);
+  const address = own.address ?? cfg.hostName ?? name;
+  const keyVar = own.privateKeyFile;
   const keys = keyVar ? [expandTilde(keyVar)] : d.privateKeyFile ? [expandTilde(d.privateKeyFile)] : cfg.identityFiles.length ? cfg.identityFiles.filter(existsSync) : DEFAULT_KEYS.filter(existsSync);
   const knownVar = str(pick(vars, 'tsinfra_known_hosts_file'));
   const timeoutSec = pick(vars, 'tsinfra_connect_timeout', 'ansible_timeout', 'ansible_ssh_timeout');
   return {
     name,
     address,
-    port: port(pick(vars, 'tsinfra_port', 'ansible_port', 'ansible_ssh_port'), name, 'ansible_port') ?? explicitPort ?? cfg.port ?? 22,
-    user: str(pick(vars, 'tsinfra_user', 'ansible_user', 'ansible_ssh_user')) ?? explicitUser ?? d.user ?? cfg.user ?? userInfo().username,
+    port: own.port ?? explicitPort ?? cfg.port ?? 22,
+    user: own.user ?? explicitUser ?? d.user ?? cfg.user ?? userInfo().username,
     keys,
     policy: parsePolicy(pick(vars, 'tsinfra_host_key_policy'), name) ?? d.hostKeyPolicy ?? parsePolicy(cfg.strictHostKeyChecking === 'ask' ? 'strict' : cfg.strictHostKeyChecking, `~/.ssh/config for ${name}`) ?? 'strict',
     knownHosts: knownVar ? [expandTilde(knownVar)] : d.knownHostsFile ? [d.knownHostsFile] : cfg.userKnownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'],
@@ -133,7 +144,7 @@ function jumpTarget(spec: string, hostVars: Record<string, unknown>, d: ConnectD
 
 export function resolveConnectTarget(host: Host, d: ConnectDefaults): ConnectTarget {
   const vars = host.vars;
-  const lookup = str(pick(vars, 'tsinfra_host', 'ansible_host', 'ansible_ssh_host')) ?? host.name;
+  const lookup = inventoryEndpoint(host.name, vars).address ?? host.name;
   const cfg = resolveSshConfig(d.sshConfig, lookup);
   const e = endpoint(host.name, vars, cfg, d);
   const jumpSpec =

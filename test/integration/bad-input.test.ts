@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { tsinfra, type CliResult } from '../support/cli.js';
-import { renderString } from '../../src/template/render.js';
+import { renderText, renderValue } from '../../src/template/index.js';
 import { TemplateError } from '../../src/errors.js';
 import { parseYaml } from '../../src/config/yaml-source.js';
 
@@ -92,7 +92,7 @@ for (const c of unitCases) {
       site = source.positionOf(c.yamlValue!.path);
     }
     assert.throws(
-      () => renderString(text, c.vars ?? {}, site),
+      () => (c.template ? renderText(text, c.vars ?? {}, site) : renderValue(text, c.vars ?? {}, site)),
       (err: unknown) => {
         assert.ok(err instanceof TemplateError, String(err));
         const msg = err.message.replaceAll(DIR, '{dir}');

@@ -13,6 +13,7 @@ export interface GuardHost {
   /** Answers of successive tryConnect calls (then true). */
   connects?: boolean[];
   vars?: Record<string, unknown>;
+  isCheck?: boolean;
 }
 
 /** `isProbe` tells the module's probe apart; the guard's scripts are recognised by what they print. */
@@ -44,7 +45,10 @@ export function scriptedHost(host: GuardHost, isProbe: (text: string) => boolean
       return ok('', host.direct);
     },
     vars: host.vars ?? {},
+    isCheck: host.isCheck ?? false,
+    endpointOf: () => undefined,
     evaluate: () => undefined,
+    holds: () => false,
     tryConnect: async (ms) => {
       const answer = connects.length > 0 ? connects.shift()! : true;
       log.push(`tryConnect(${ms}) → ${answer}`);

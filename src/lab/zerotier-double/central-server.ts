@@ -12,7 +12,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { timingSafeEqual } from 'node:crypto';
 import { join, normalize, sep } from 'node:path';
 import { readCentralConfig, readCentralState, readyPath, writeCentralState, type CentralConfig, type CentralMember, type CentralState } from './central-state.js';
-import { cidrParts, isInCidr, nextFreeAddress, syncMembers, type SyncResult } from './member-sync.js';
+import { addressAtOffset, cidrSize, isHostAddressInCidr, parseCidr } from '../../net/cidr.js';
+import { FIRST_OFFSET, nextFreeAddress, syncMembers, type SyncResult } from './member-sync.js';
 import { ZT_DOUBLE_VERSION } from './package-files.js';
 
 const SYNC_INTERVAL_MS = 500;
@@ -102,8 +103,7 @@ function memberJson(s: Server, m: CentralMember): Record<string, unknown> {
 }
 
 function networkJson(s: Server): Record<string, unknown> {
-  const { base, size } = cidrParts(s.config.vpnCidr);
-  const ip = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+  const vpn = parseCidr(s.config.vpnCidr);
   const members = Object.values(s.state.members);
   return {
     id: s.config.networkId,
@@ -113,7 +113,7 @@ function networkJson(s: Server): Record<string, unknown> {
       id: s.config.networkId,
       name: s.config.networkName,
       private: true,
-      ipAssignmentPools: [{ ipRangeStart: ip(base + 11), ipRangeEnd: ip(base + size - 2) }],
+      ipAssignmentPools: [{ ipRangeStart: addressAtOffset(vpn, FIRST_OFFSET), ipRangeEnd: addressAtOffset(vpn, cidrSize(vpn) - 2) }],
       routes: [{ target: s.config.vpnCidr, via: null }],
       v4AssignMode: { zt: true },
       mtu: 2800,
@@ -135,7 +135,7 @@ function updateMember(s: Server, nodeId: string, body: unknown): string | undefi
   if (b.name !== undefined && typeof b.name !== 'string') return 'name must be a string';
   if (cfg.authorized !== undefined && typeof cfg.authorized !== 'boolean') return 'config.authorized must be a boolean';
   const ips = cfg.ipAssignments;
-  if (ips !== undefined && (!Array.isArray(ips) || !ips.every((a) => typeof a === 'string' && isInCidr(a, s.config.vpnCidr)))) {
+  if (ips !== undefined && (!Array.isArray(ips) || !ips.every((a) => typeof a === 'string' && isHostAddressInCidr(a, s.config.vpnCidr)))) {
     return `config.ipAssignments must be addresses in ${s.config.vpnCidr}`;
   }
   const now = Date.now();

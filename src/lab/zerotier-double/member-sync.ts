@@ -6,6 +6,7 @@
 // Host files are read and written through /proc/<init pid>/root (the host's own root filesystem).
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addressAtOffset, cidrSize, parseCidr } from '../../net/cidr.js';
 import { vethName } from '../addressing.js';
 import { readLabInfo, readObjects, recordObject, writeLabInfo } from '../lab-state.js';
 import { isSameProcessAlive, type ProcessRef } from '../process-identity.js';
@@ -20,7 +21,7 @@ const CONF_FILE = /^[0-9a-f]{16}\.conf$/;
 const DEVICE = /^zt[0-9a-z]{8}$/;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** Pool offsets inside the vpn CIDR, as the lab's other networks use for hosts (addressing.ts). */
-const FIRST_OFFSET = 11;
+export const FIRST_OFFSET = 11;
 
 export type NetworkStatus = 'REQUESTING_CONFIGURATION' | 'OK' | 'ACCESS_DENIED' | 'NOT_FOUND';
 
@@ -77,34 +78,12 @@ export function renderNetworkConf(c: NetworkConf): string {
   ].join('\n');
 }
 
-function ipv4ToInt(a: string): number {
-  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
-function intToIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export function cidrParts(cidr: string): { base: number; prefix: number; size: number } {
-  const [addr = '', bits = '32'] = cidr.split('/');
-  const prefix = Number(bits);
-  const size = 2 ** (32 - prefix);
-  return { base: ipv4ToInt(addr) - (ipv4ToInt(addr) % size), prefix, size };
-}
-
-export function isInCidr(address: string, cidr: string): boolean {
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) return false;
-  const { base, size } = cidrParts(cidr);
-  const n = ipv4ToInt(address);
-  return n > base && n < base + size - 1;
-}
-
 /** The next address of the pool that no member holds (ZeroTier Central's auto-assign from a pool). */
 export function nextFreeAddress(cidr: string, members: readonly CentralMember[]): string {
-  const { base, size } = cidrParts(cidr);
+  const net = parseCidr(cidr);
   const taken = new Set(members.flatMap((m) => m.ipAssignments));
-  for (let n = base + FIRST_OFFSET; n < base + size - 1; n++) {
-    const candidate = intToIpv4(n);
+  for (let n = FIRST_OFFSET; n < cidrSize(net) - 1; n++) {
+    const candidate = addressAtOffset(net, n);
     if (!taken.has(candidate)) return candidate;
   }
   throw new Error(`no free address left in ${cidr}`);
@@ -151,7 +130,7 @@ const journaled = new Set<string>();
 async function createInterface(ctx: SyncContext, view: HostView, conf: NetworkConf, address: string): Promise<void> {
   const { config } = ctx;
   const outer = vethName(config.labIndex, view.number, 'vpn');
-  const prefix = cidrParts(config.vpnCidr).prefix;
+  const prefix = parseCidr(config.vpnCidr).prefix;
   if (!existsSync(`/sys/class/net/${outer}`)) {
     // Journaled before it exists, like every lab object: `lab down` removes it even after a crash.
     if (!journaled.has(outer)) {
@@ -202,7 +181,7 @@ async function syncNetwork(ctx: SyncContext, view: HostView, nodeId: string, con
     ctx.save();
   }
   const address = member.ipAssignments[0]!;
-  const prefix = cidrParts(config.vpnCidr).prefix;
+  const prefix = parseCidr(config.vpnCidr).prefix;
   const wanted = [`${address}/${prefix}`];
   const outer = vethName(config.labIndex, view.number, 'vpn');
   const isConfigured = conf.status === 'OK' && conf.addresses.join(',') === wanted.join(',') && existsSync(`/sys/class/net/${outer}`);

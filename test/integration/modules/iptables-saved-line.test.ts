@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { validateArgs } from '../../../src/modules/registry.js';
-import { ruleWords, savedLine, type IptablesSpec } from '../../../src/modules/iptables-rules.js';
+import { ruleWords, savedLine, type IptablesSpec } from '../../../src/modules/iptables/iptables-rules.js';
 
 const NETNS = `tsican-${process.pid}`;
 before(() => execFileSync('ip', ['netns', 'add', NETNS]));

@@ -1,4 +1,4 @@
-// Reading ahead (src/engine/speculation.ts): the probes of following tasks run in one exec with the current one,
+// Reading ahead (src/engine/read-ahead/): the probes of following tasks run in one exec with the current one,
 // and a later task takes its result only while nothing may have changed the host. Checked on real hosts: what a
 // task sees is what is there now, and a no-change run costs fewer round trips than it has tasks.
 import { test, after } from 'node:test';

@@ -18,11 +18,17 @@ import { hostname, machine, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compressIpv6, factsScript, parseFacts, type Facts } from '../../../src/engine/facts.js';
+import { dateTimeFacts, parseLocalFact } from '../../../src/engine/ansible-facts.js';
+import { factVars } from '../../../src/engine/variables.js';
+import { compareWithSetup } from '../../support/ansible-facts-oracle.js';
 
 /** Debian's /bin/sh; called by path, since one run below has an empty PATH. */
 const DASH = '/bin/dash';
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/facts');
 const fixture = (name: string) => readFileSync(join(FIXTURES, `${name}.txt`), 'utf8');
+
+/** tsinfra's own facts: everything but the Ansible view (tested on its own below). */
+const own = ({ ansible: _ansible, ...rest }: Facts) => rest;
 
 const DEBIAN_12 = { id: 'debian', version: '12', family: 'debian', codename: 'bookworm', pretty: 'Debian GNU/Linux 12 (bookworm)' };
 
@@ -52,7 +58,7 @@ const COMMON = {
 } as const;
 
 test('namespace lab host (ip available): every fact', () => {
-  assert.deepEqual(parseFacts(fixture('namespace-ip')), {
+  assert.deepEqual(own(parseFacts(fixture('namespace-ip'))), {
     ...COMMON,
     os: DEBIAN_12,
     hostname: 'master1',
@@ -81,7 +87,7 @@ test('systemd lab host (ip available): init is systemd', () => {
 });
 
 test('controller (a default route): default_ipv4 comes from the route, not the first address', () => {
-  assert.deepEqual(parseFacts(fixture('controller-ip')), {
+  assert.deepEqual(own(parseFacts(fixture('controller-ip'))), {
     ...COMMON,
     os: DEBIAN_12,
     hostname: 'vm',
@@ -99,7 +105,7 @@ test('controller (a default route): default_ipv4 comes from the route, not the f
 });
 
 test('busybox (ip without -batch, busybox applets): the same facts, route from its own route get format', () => {
-  assert.deepEqual(parseFacts(fixture('busybox-ip')), {
+  assert.deepEqual(own(parseFacts(fixture('busybox-ip'))), {
     ...COMMON,
     // Busybox's dpkg applet has no --print-architecture.
     dpkg_architecture: null,
@@ -137,8 +143,8 @@ for (const kind of ['controller', 'namespace', 'systemd']) {
     assert.deepEqual(Object.keys(without.interfaces), Object.keys(withIp.interfaces), 'ifindex order');
     // Python was hidden too: nothing else depends on it.
     assert.equal(without.python, null);
-    const { interfaces: _a, python: _b, ...restWith } = withIp;
-    const { interfaces: _c, python: _d, ...restWithout } = without;
+    const { interfaces: _a, python: _b, ansible: _e, ...restWith } = withIp;
+    const { interfaces: _c, python: _d, ansible: _f, ...restWithout } = without;
     assert.deepEqual(restWithout, restWith);
   });
 }
@@ -295,4 +301,274 @@ test('output that is not (all of) the facts script is refused', () => {
   assert.throws(() => parseFacts(''), /not the output of the facts script/);
   assert.throws(() => parseFacts('bash: sh: command not found\n'), /not the output/);
   assert.throws(() => parseFacts('tsinfra_facts=1\nnodename=x\n'), /stopped early/);
+});
+
+// --- Ansible's facts ---------------------------------------------------------------------------------------------
+// namespace-ansible: a namespace lab host with a default route (IPv4 and IPv6), a secondary and an eth0:1 address,
+// the tap/tun of the captures above, a bridge, and /etc/ansible/facts.d holding a JSON, an INI (continuation line,
+// %(root)s interpolation), a good and a failing executable, and an unreadable fact; the script's output over
+// `ssh -F <lab ssh_config> master1 sh -s`, and right after it `ansible -i <hosts.ini> master1 -m setup -o` (Debian's
+// ansible-core 2.14, ansible_python_interpreter=/usr/bin/python3), whose ansible_facts are namespace-ansible.setup.json.
+
+const setupFixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.setup.json`), 'utf8')) as Record<string, unknown>;
+
+test('captured ansible -m setup: every compared fact agrees but the bridge (read as ether)', () => {
+  const ours = { ...factVars(parseFacts(fixture('namespace-ansible'))) };
+  const { checks, disagree } = compareWithSetup(ours, setupFixture('namespace-ansible'));
+  assert.ok(checks >= 55, `${checks} checks`);
+  // The known gap: ip -o link does not tell a bridge from an Ethernet link (ip -d would, at many more bytes per link).
+  assert.deepEqual(disagree.map((d) => d.split(':')[0]), ['ansible_br_lan']);
+  assert.equal(ours.ansible_os_family, 'Debian');
+  assert.equal(ours.ansible_distribution_version, '12.11');
+  assert.equal(ours.ansible_service_mgr, 'tsinfra-lab-ini', "PID 1's name, as Ansible reports it");
+  assert.deepEqual(ours.ansible_default_ipv4, {
+    gateway: '10.99.0.1', interface: 'eth0', address: '10.99.0.11', broadcast: '', netmask: '255.255.254.0',
+    network: '10.99.0.0', prefix: '23', macaddress: 'ae:15:90:dc:f8:ff', mtu: 1500, type: 'ether', alias: 'eth0',
+  });
+  assert.deepEqual(ours.ansible_eth0_1, { ipv4_secondaries: [{ address: '10.99.0.212', broadcast: '', netmask: '255.255.254.0', network: '10.99.0.0', prefix: '23' }] });
+  assert.deepEqual(ours.ansible_local, {
+    app: { role: 'web', ports: [80, 443] },
+    bad: 'error loading facts as JSON or ini - please check content: /etc/ansible/facts.d/bad.fact',
+    broken: 'Failure executing fact script (/etc/ansible/facts.d/broken.fact), rc: 3, err: ',
+    dynamic: { generated: 42 },
+    settings: { general: { name: 'tsinfra', version: '2', multi: 'one\ntwo' }, paths: { root: '/srv', home: '/srv/home' } },
+  });
+  // tsinfra's own facts keep their meaning: the route's address, interfaces by name.
+  const f = parseFacts(fixture('namespace-ansible'));
+  assert.deepEqual(f.default_ipv4, { address: '10.99.0.11', interface: 'eth0' });
+  assert.equal(f.init, 'sysvinit');
+});
+
+// systemd-ansible: a systemd (nspawn) lab host with a default route and a secondary address, captured the same way.
+// There setup reads the controller's /sys/class/net (nspawn leaves sysfs the outer machine's), so its network facts
+// name the controller's links: those are compared in the namespace capture above, everything else here.
+test('captured ansible -m setup on a systemd host: systemd, nspawn, Debian 12 without python3-distro', () => {
+  const ours = { ...factVars(parseFacts(fixture('systemd-ansible'))) };
+  const theirs = setupFixture('systemd-ansible');
+  const { checks, disagree } = compareWithSetup(ours, theirs);
+  const links = new Set([...(theirs.ansible_interfaces as string[]), ...(ours.ansible_interfaces as string[])].map((n) => `ansible_${n.replace(/[-:]/g, '_')}`));
+  const network = (d: string) => /^ansible_(interfaces|all_ipv[46]_addresses|default_ipv4):/.test(d) || links.has(d.split(':')[0]!);
+  assert.ok(checks > 50);
+  assert.deepEqual(disagree.filter((d) => !network(d)), []);
+  assert.equal(ours.ansible_service_mgr, 'systemd');
+  // No python3-distro in the rootfs: Ansible's bundled distro reads os-release's 12, not /etc/debian_version.
+  assert.equal(ours.ansible_distribution_version, '12');
+  assert.notEqual(ours.ansible_distribution_minor_version, '');
+  assert.deepEqual([ours.ansible_virtualization_type, ours.ansible_virtualization_role], ['container', 'guest']);
+  assert.deepEqual(ours.ansible_lsb, {}, 'no lsb_release, no /etc/lsb-release');
+  // Our network facts are the host's own.
+  assert.deepEqual(ours.ansible_interfaces, ['lo', 'eth0', 'eth1']);
+});
+
+test('ansible_facts holds the same facts without the prefix, next to tsinfra facts', () => {
+  const f = parseFacts(fixture('namespace-ansible'));
+  const vars = factVars(f);
+  const facts = vars.ansible_facts as Record<string, unknown>;
+  assert.equal(facts.os_family, 'Debian');
+  assert.equal(facts['distribution'], 'Debian');
+  assert.equal(facts.distribution_major_version, '12');
+  assert.equal(facts.distribution_release, 'bookworm');
+  assert.equal((facts.memory_mb as { real: { total: number } }).real.total, vars.ansible_memtotal_mb);
+  for (const [k, v] of Object.entries(f.ansible)) {
+    const name = ['discovered_interpreter_python', 'gather_subset', 'module_setup'].includes(k) ? k : `ansible_${k}`;
+    assert.equal(vars[name], v, name);
+    assert.equal(facts[k], v, k);
+  }
+  assert.equal(vars.discovered_interpreter_python, '/usr/bin/python3');
+  assert.equal(vars.facts, f, 'tsinfra facts unchanged');
+  // Kept for roles written against tsinfra's ansible_facts before: keys Ansible has no fact for.
+  assert.deepEqual(facts.os, f.os);
+  assert.equal(facts.init, 'sysvinit');
+  assert.equal(factVars(f), vars, 'built once per gathering');
+});
+
+test('older captures (no env, no date, three-word uname) still give Ansible facts; without ip the network ones hold', () => {
+  for (const kind of ['namespace', 'systemd', 'controller']) {
+    const a = parseFacts(fixture(`${kind}-ip`)).ansible;
+    const b = parseFacts(fixture(`${kind}-noip`)).ansible;
+    assert.equal(a.os_family, 'Debian');
+    assert.equal(a.system, 'Linux');
+    assert.deepEqual(a.env, {});
+    assert.equal(a.date_time, undefined);
+    assert.deepEqual(new Set(b.interfaces as string[]), new Set(a.interfaces as string[]), kind);
+    assert.deepEqual(new Set(b.all_ipv4_addresses as string[]), new Set((a.all_ipv4_addresses as string[]).filter((x) => x !== '10.8.0.2')), kind);
+  }
+  // The controller has a default route: from /proc/net/route without ip, with its gateway.
+  const c = parseFacts(fixture('controller-noip')).ansible.default_ipv4 as Record<string, unknown>;
+  assert.equal(c.gateway, '192.0.2.1');
+  assert.equal(c.address, '192.0.2.2');
+  assert.equal(c.interface, 'eth0');
+});
+
+test('distribution names, versions and families from os-release', () => {
+  const dist = (lines: string[], extra: string[] = []) => {
+    const a = parseFacts(synth([...lines.map((l) => `os_release=${l}`), ...extra])).ansible;
+    return [a.distribution, a.distribution_version, a.distribution_major_version, a.distribution_release, a.os_family];
+  };
+  const bookworm = ['PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"', 'NAME="Debian GNU/Linux"', 'VERSION_ID="12"', 'VERSION_CODENAME=bookworm', 'ID=debian'];
+  // With python3-distro Ansible reports /etc/debian_version's point release; with its bundled copy, os-release's.
+  assert.deepEqual(dist(bookworm, ['debian_version=12.7', 'exists=/usr/lib/python3/dist-packages/distro/__init__.py']), ['Debian', '12.7', '12', 'bookworm', 'Debian']);
+  assert.deepEqual(dist(bookworm, ['debian_version=12.7']), ['Debian', '12', '12', 'bookworm', 'Debian']);
+  assert.equal(parseFacts(synth([...bookworm.map((l) => `os_release=${l}`), 'debian_version=12.7'])).ansible.distribution_minor_version, '7');
+  // No point release in /etc/debian_version (testing): os-release's version and codename.
+  assert.deepEqual(dist(['PRETTY_NAME="Debian GNU/Linux trixie/sid"', 'ID=debian', 'VERSION_CODENAME=trixie'], ['debian_version=trixie/sid']),
+    ['Debian', '', '', 'trixie', 'Debian']);
+  assert.deepEqual(dist(['NAME="Ubuntu"', 'VERSION_ID="24.04"', 'ID=ubuntu', 'ID_LIKE=debian', 'VERSION_CODENAME=noble']),
+    ['Ubuntu', '24.04', '24', 'noble', 'Debian']);
+  assert.deepEqual(dist(['ID="rocky"', 'VERSION_ID="9.3"', 'ID_LIKE="rhel centos fedora"']), ['Rocky', '9.3', '9', '', 'RedHat']);
+  assert.deepEqual(dist(['ID=alpine', 'VERSION_ID=3.20.3']), ['Alpine', '3.20.3', '3', '', 'Alpine']);
+  assert.deepEqual(dist(['ID=nixos', 'VERSION_ID=24.05']), ['Nixos', '24.05', '24', '', 'Nixos']);
+  // lsb: Debian's lsb_release (a script over os-release) when installed, else /etc/lsb-release.
+  const lsb = (...extra: string[]) => parseFacts(synth(['os_release=ID=debian', 'os_release=NAME="Debian GNU/Linux"', 'os_release=VERSION_ID="12"', ...extra])).ansible.lsb;
+  assert.deepEqual(lsb('cmd=lsb_release /usr/bin/lsb_release'), { id: 'Debian', description: 'n/a', release: '12', codename: 'n/a', major_release: '12' });
+  assert.deepEqual(lsb('lsb_release=DISTRIB_ID=Ubuntu', 'lsb_release=DISTRIB_RELEASE=24.04', 'lsb_release=DISTRIB_DESCRIPTION="Ubuntu 24.04 LTS"'),
+    { id: 'Ubuntu', release: '24.04', description: 'Ubuntu 24.04 LTS', major_release: '24' });
+  assert.deepEqual(lsb(), {});
+});
+
+test('service manager as Ansible decides it: PID 1 by name, else the canaries', () => {
+  const mgr = (...lines: string[]) => parseFacts(synth(lines)).ansible.service_mgr;
+  assert.equal(mgr('pid1=systemd'), 'systemd');
+  assert.equal(mgr('pid1=runit-init'), 'runit');
+  assert.equal(mgr('pid1=tini'), 'tini');
+  // init and shells say nothing: systemd's canary (with systemctl), upstart, openrc, /sbin/init, init.d, else service.
+  assert.equal(mgr('pid1=init', 'cmd=systemctl /usr/bin/systemctl', 'probe=systemd_dir'), 'systemd');
+  assert.equal(mgr('pid1=init', 'probe=systemd_dir', 'probe=init_d'), 'sysvinit', 'no systemctl: not systemd');
+  assert.equal(mgr('pid1=bash', 'cmd=initctl /sbin/initctl', 'exists=/etc/init'), 'upstart');
+  assert.equal(mgr('pid1=sh', 'exists=/sbin/openrc', 'probe=init_d'), 'openrc');
+  assert.equal(mgr('pid1=sh', 'cmd=systemctl /usr/bin/systemctl', 'sbin_init=/lib/systemd/systemd', 'probe=init_d'), 'systemd');
+  assert.equal(mgr('pid1=init', 'probe=init_d'), 'sysvinit');
+  assert.equal(mgr('pid1=init'), 'service');
+});
+
+test('the login environment from export -p: dash and bash quoting, values over several lines', () => {
+  const out = [
+    'tsinfra_facts=1',
+    'tsinfra_env=begin',
+    "export HOME='/home/deploy'",
+    "export MSG='it'\\''s'",
+    "export MULTI='line one",
+    'tsinfra_env=end',
+    "line three'",
+    'export EMPTY=\'\'',
+    'export DQ="a \\"b\\" \\$c \\\\ d"',
+    'declare -x OLD="x"',
+    'export UNSET',
+    'tsinfra_env=end',
+    'uname=Linux web1 6.1.0 #1 SMP Debian 6.1.0-18 (2024-01-01) x86_64',
+    'tsinfra_facts_end=1',
+    '',
+  ].join('\n');
+  const f = parseFacts(out);
+  assert.deepEqual(f.ansible.env, { HOME: '/home/deploy', MSG: "it's", MULTI: 'line one\ntsinfra_env=end\nline three', EMPTY: '', DQ: 'a "b" $c \\ d', OLD: 'x' });
+  assert.equal(f.ansible.kernel_version, '#1 SMP Debian 6.1.0-18 (2024-01-01)');
+  assert.equal(f.ansible.kernel, '6.1.0');
+  assert.equal(f.hostname, 'web1');
+  // Nothing of the block leaks into the other facts.
+  assert.equal(f.kernel, '6.1.0');
+});
+
+test('date_time from date +%s %N %z %Z, local fields by the offset', () => {
+  // 2024-12-30 23:30:00 UTC is Tuesday 00:30 on the 31st in UTC+1; %W counts Monday-started weeks.
+  assert.deepEqual(dateTimeFacts('1735601400 123456789 +0100 CET'), {
+    year: '2024', month: '12', weekday: 'Tuesday', weekday_number: '2', weeknumber: '53', day: '31', hour: '00',
+    minute: '30', second: '00', epoch: '1735601400', epoch_int: '1735601400', date: '2024-12-31', time: '00:30:00',
+    iso8601_micro: '2024-12-30T23:30:00.123456Z', iso8601: '2024-12-30T23:30:00Z', iso8601_basic: '20241231T003000123456',
+    iso8601_basic_short: '20241231T003000', tz: 'CET', tz_dst: 'CET', tz_offset: '+0100',
+  });
+  // Busybox date without %N, a zone west of UTC; Sunday 2023-01-01 is in week 00.
+  const d = dateTimeFacts('1672592400 N -0500 EST')!;
+  assert.equal(d.date, '2023-01-01');
+  assert.equal(d.weekday_number, '0');
+  assert.equal(d.weeknumber, '00');
+  assert.equal(d.iso8601_micro, '2023-01-01T17:00:00.000000Z');
+  assert.equal(dateTimeFacts(''), null);
+});
+
+test('processors from sysfs topology, memory from meminfo, users from passwd', () => {
+  // Two sockets of four cores with two threads each: cpu N is in package N/8, core (N%8)/2.
+  const cpus = Array.from({ length: 16 }, (_, n) => `cpu=${n} ${Math.floor(n / 8)} ${Math.floor((n % 8) / 2)}`);
+  const a = parseFacts(synth([...cpus, 'nproc=12'])).ansible;
+  assert.deepEqual([a.processor_count, a.processor_cores, a.processor_threads_per_core, a.processor_vcpus, a.processor_nproc], [2, 4, 2, 16, 12]);
+  const arm = parseFacts(synth(cpus, 'aarch64')).ansible;
+  assert.deepEqual([arm.processor_count, arm.processor_cores, arm.processor_threads_per_core, arm.processor_vcpus], [16, 1, 1, 16]);
+  const m = parseFacts(synth(['memtotal_kb=4046848', 'meminfo=MemFree: 1048576', 'meminfo=Buffers: 102400', 'meminfo=Cached: 512000', 'meminfo=SwapCached: 0', 'meminfo=SwapTotal: 2097152', 'meminfo=SwapFree: 1048576'])).ansible;
+  assert.deepEqual(m.memory_mb, { real: { total: 3952, used: 2928, free: 1024 }, nocache: { free: 1624, used: 2328 }, swap: { total: 2048, free: 1024, used: 1024, cached: 0 } });
+  assert.deepEqual([m.memtotal_mb, m.memfree_mb, m.swaptotal_mb, m.swapfree_mb], [3952, 1024, 2048, 1024]);
+  const u = parseFacts(synth(['uids=1000 1000', 'gids=1000 1000', 'passwd=deploy:1000:1000:Deploy User,,,:/home/deploy:/bin/bash', 'user=deploy'])).ansible;
+  assert.deepEqual(
+    [u.user_id, u.user_uid, u.user_gid, u.user_gecos, u.user_dir, u.user_shell, u.real_user_id, u.effective_user_id, u.real_group_id, u.effective_group_id],
+    ['deploy', 1000, 1000, 'Deploy User,,,', '/home/deploy', '/bin/bash', 1000, 1000, 1000, 1000],
+  );
+});
+
+test('virtualization: containers by cgroup, environment and marker files; VMs by DMI; else NA', () => {
+  const v = (...lines: string[]) => {
+    const a = parseFacts(synth(lines)).ansible;
+    return [a.virtualization_type, a.virtualization_role, [...(a.virtualization_tech_guest as string[])].sort(), a.virtualization_tech_host];
+  };
+  assert.deepEqual(v('pid1_cgroup=0::/system.slice/docker-0123abcd.scope'), ['docker', 'guest', ['container', 'docker'], []]);
+  // systemd-nspawn: PID 1's environment says container=, and /run/systemd/container names it.
+  assert.deepEqual(v('pid1_environ=PATH=/usr/bin:/bincontainer=systemd-nspawncontainer_uuid=1234', 'systemd_container=systemd-nspawn'),
+    ['container', 'guest', ['container', 'systemd-nspawn'], []]);
+  assert.deepEqual(v('pid1_environ=container=lxcTERM=linux'), ['lxc', 'guest', ['container', 'lxc'], []]);
+  assert.deepEqual(v('exists=/.dockerenv'), ['docker', 'guest', ['container', 'docker'], []]);
+  assert.deepEqual(v('dmi=product_name KVM', 'dmi=sys_vendor QEMU'), ['kvm', 'guest', ['kvm'], []]);
+  assert.deepEqual(v('dmi=sys_vendor Hetzner', 'dmi=bios_vendor Hetzner'), ['kvm', 'guest', ['kvm'], []]);
+  assert.deepEqual(v('exists=/dev/kvm'), ['kvm', 'host', [], ['kvm']]);
+  assert.deepEqual(v(), ['NA', 'NA', [], []]);
+});
+
+test('network details: primary and secondary, labels, peers, brd, operstate and the IPv6 route', () => {
+  const a = parseFacts(synth([
+    'ip=1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
+    'ip=3: ens3: <BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP mode DEFAULT group default qlen 1000\\    link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff',
+    'ip=9: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/none ',
+    'ip=10: br-x: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000\\    link/ether 02:42:ac:11:00:01 brd ff:ff:ff:ff:ff:ff',
+    'ip=1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever',
+    'ip=3: ens3    inet 203.0.113.7/24 brd 203.0.113.255 scope global ens3\\       valid_lft forever preferred_lft forever',
+    'ip=3: ens3    inet 203.0.113.8/24 brd 203.0.113.255 scope global secondary ens3:web\\       valid_lft forever preferred_lft forever',
+    'ip=3: ens3    inet6 2001:db8::7/64 scope global dynamic mngtmpaddr \\       valid_lft 86400sec preferred_lft 14400sec',
+    'ip=3: ens3    inet6 2001:db8::abcd/64 scope global temporary dynamic \\       valid_lft 86400sec preferred_lft 14400sec',
+    'ip=9: wg0    inet 10.0.0.1 peer 10.0.0.2/32 scope global wg0\\       valid_lft forever preferred_lft forever',
+    'ip=8.8.8.8 via 203.0.113.1 dev ens3 src 203.0.113.7 uid 0 \\    cache ',
+    'ip=2404:6800:400a:800::1012 from :: via fe80::1 dev ens3 proto ra src 2001:db8::7 metric 1024 pref medium',
+  ])).ansible;
+  assert.deepEqual(a.interfaces, ['lo', 'ens3', 'ens3_web', 'wg0', 'br-x']);
+  assert.deepEqual(a.ens3, {
+    device: 'ens3', macaddress: '52:54:00:12:34:56', mtu: 1500, active: true, type: 'ether', promisc: true,
+    ipv4: { address: '203.0.113.7', broadcast: '203.0.113.255', netmask: '255.255.255.0', network: '203.0.113.0', prefix: '24' },
+    ipv4_secondaries: [{ address: '203.0.113.8', broadcast: '203.0.113.255', netmask: '255.255.255.0', network: '203.0.113.0', prefix: '24' }],
+    ipv6: [{ address: '2001:db8::7', prefix: '64', scope: 'global' }, { address: '2001:db8::abcd', prefix: '64', scope: 'global' }],
+  });
+  assert.deepEqual(a.wg0, { device: 'wg0', mtu: 1420, active: true, type: 'tunnel', promisc: false, ipv4: { address: '10.0.0.1', broadcast: '', netmask: '255.255.255.255', network: '10.0.0.1', prefix: '32' } });
+  // Up without carrier: not active; `-` becomes `_` in the fact name.
+  assert.equal((a.br_x as { active: boolean }).active, false);
+  assert.deepEqual(a.default_ipv4, {
+    gateway: '203.0.113.1', interface: 'ens3', address: '203.0.113.7', broadcast: '203.0.113.255', netmask: '255.255.255.0',
+    network: '203.0.113.0', prefix: '24', macaddress: '52:54:00:12:34:56', mtu: 1500, type: 'ether', alias: 'ens3',
+  });
+  assert.deepEqual(a.default_ipv6, { gateway: 'fe80::1', interface: 'ens3', address: '2001:db8::7', prefix: '64', scope: 'global', macaddress: '52:54:00:12:34:56', mtu: 1500, type: 'ether' });
+  assert.deepEqual(a.all_ipv4_addresses, ['203.0.113.7', '203.0.113.8', '10.0.0.1']);
+  assert.deepEqual(a.all_ipv6_addresses, ['2001:db8::7', '2001:db8::abcd']);
+  // No route: empty dicts, as Ansible gives (tsinfra's default_ipv4 falls back to the first global address).
+  const lab = parseFacts(fixture('namespace-ip'));
+  assert.deepEqual([lab.ansible.default_ipv4, lab.ansible.default_ipv6], [{}, {}]);
+  assert.equal(lab.default_ipv4?.address, '10.99.0.11');
+});
+
+test('local facts: JSON, INI as ConfigParser reads it, and the error texts Ansible gives', () => {
+  assert.deepEqual(parseLocalFact('{"a": [1, 2]}', '/x/a.fact'), { a: [1, 2] });
+  assert.deepEqual(parseLocalFact('', '/x/e.fact'), {}, 'empty: an INI file with no sections');
+  assert.deepEqual(parseLocalFact('[DEFAULT]\nbase = /opt\n[s]\nKey: %(base)s/x\n; comment\n# comment\npct = 100%%\n', '/x/s.fact'), { s: { key: '/opt/x', pct: '100%', base: '/opt' } });
+  assert.equal(parseLocalFact('key = before any section\n', '/x/n.fact'), 'error loading facts as JSON or ini - please check content: /x/n.fact');
+  assert.equal(parseLocalFact('[a]\nx=1\n[a]\ny=2\n', '/x/d.fact'), 'error loading facts as JSON or ini - please check content: /x/d.fact');
+  assert.match(String(parseLocalFact('[a]\nx = 50%\n', '/x/p.fact')), /^Failed to convert \(\/x\/p\.fact\) to JSON: /);
+  // The script's lines: sorted by path, `.fact` dropped, an executable's status last.
+  const f = parseFacts(synth([
+    'factsd=+/etc/ansible/facts.d/z.fact', 'factsd=|{"z": 1}',
+    'factsd=+/etc/ansible/facts.d/run.fact', 'factsd=|[s]', 'factsd=|k=v', 'factsd=|', 'factsd=|tsinfra_rc=0',
+  ]));
+  assert.deepEqual(f.ansible.local, { run: { s: { k: 'v' } }, z: { z: 1 } });
+  assert.deepEqual(parseFacts(synth([])).ansible.local, {}, 'no facts.d: {}');
 });

@@ -6,7 +6,7 @@ import { parseShadowProbe, planRotation, rotatePasswords, shadowProbe } from '..
 import { secret } from '../../../src/shell/secret.js';
 import { ConnectionPool } from '../../../src/transport/connection-pool.js';
 import type { Connection, ConnectTarget } from '../../../src/transport/transport.js';
-import { describeHashScheme, passwordVerifies } from '../../../src/template/password-verify.js';
+import { describeHashScheme, passwordVerifies } from '../../../src/crypt/password-verify.js';
 
 const VECTOR = '$6$salt$3aEJgflnzWuw1O3tr0IYSmhUY0cZ7iBQeBP392T7RXjLP3TKKu3ddIapQaCpbD4p9ioeGaVIjOHaym7HvCuUm0';
 const pass = secret('pass');

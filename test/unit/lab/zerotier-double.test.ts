@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { packageFiles } from '../../../src/lab/zerotier-double/package-files.js';
-import { isInCidr, nextFreeAddress, parseNetworkConf, renderNetworkConf } from '../../../src/lab/zerotier-double/member-sync.js';
+import { nextFreeAddress, parseNetworkConf, renderNetworkConf } from '../../../src/lab/zerotier-double/member-sync.js';
 import type { CentralMember } from '../../../src/lab/zerotier-double/central-state.js';
-import { firstIpv4, parseInfoJson, parseInfoText, parseNetworksJson, parseNetworksText } from '../../../src/modules/zerotier.js';
+import { firstIpv4, parseInfoJson, parseInfoText, parseNetworksJson, parseNetworksText } from '../../../src/modules/zerotier/zerotier.js';
 
 const FX = join(import.meta.dirname, '../../fixtures/zerotier');
 const NWID = '8056c2e21c000001';
@@ -136,7 +136,4 @@ test("the stand-in's state file and address pool", () => {
   const member = (ip: string): CentralMember => ({ nodeId: 'a', name: '', description: '', hidden: false, authorized: true, ipAssignments: [ip], creationTime: 0, lastAuthorizedTime: 0, lastDeauthorizedTime: 0, revision: 0 });
   assert.equal(nextFreeAddress('10.99.4.0/23', []), '10.99.4.11');
   assert.equal(nextFreeAddress('10.99.4.0/23', [member('10.99.4.11'), member('10.99.4.13')]), '10.99.4.12');
-  assert.equal(isInCidr('10.99.5.200', '10.99.4.0/23'), true);
-  assert.equal(isInCidr('10.99.6.1', '10.99.4.0/23'), false);
-  assert.equal(isInCidr('10.99.4.0', '10.99.4.0/23'), false, 'not the network address');
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ActionIO, RegisteredResult } from '../../../src/modules/define.js';
 import { getModule } from '../../../src/modules/registry.js';
 import { argsOf, localIO, nastyTempDir } from './support.js';
+import { evaluateCondition, evaluateExpressionText } from '../../../src/template/index.js';
 
 const { dir, cleanup } = nastyTempDir();
 after(cleanup);
@@ -110,10 +111,13 @@ test('wait_for_connection retries until the host answers, on the injected clock'
 });
 
 test('debug, set_fact, assert, fail', async () => {
+  const vars = { app: { ports: [80, 443] }, x: 1, y: 3, items: [] };
+  const site = { file: 'site.yml', task: 't' };
   const io = localIO({
-    vars: { app: { ports: [80, 443] } },
+    vars,
     verbosity: 1,
-    evaluate: (e) => ({ 'x == 1': true, 'y == 2': false, 'items': [] })[e],
+    evaluate: (e) => evaluateExpressionText(e, vars, site),
+    holds: (c) => evaluateCondition(c, vars, site),
   });
   assert.deepEqual(await run('debug', { msg: 'hi' }, io), { changed: false, failed: false, msg: 'hi' });
   assert.deepEqual(await run('debug', null, io), { changed: false, failed: false, msg: 'Hello world!' });

@@ -48,7 +48,7 @@ function lab(script?: string): Lab {
       const prev = setStreamOutput({ write: (text: string) => writes.push({ at: Date.now(), text }) });
       try {
         const args = argsOf('cluster_apply', { binary: tool, args: ['up', '-c', config, '-y'], config, ...raw });
-        return await mod.run(args, localIO({ vars: { ansible_check_mode: options.check === true } }));
+        return await mod.run(args, localIO({ isCheck: options.check === true }));
       } finally {
         setStreamOutput(prev);
       }

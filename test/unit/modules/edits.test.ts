@@ -9,11 +9,11 @@ import { editBlock, type BlockinfileArgs } from '../../../src/modules/blockinfil
 import { parseFreeForm, splitWords } from '../../../src/modules/command.js';
 import { NO_PROBE, PlanError, stateResult } from '../../../src/modules/define.js';
 import { editLines, expandBackrefs, type LineinfileArgs } from '../../../src/modules/lineinfile.js';
-import { parseKeyValues } from '../../../src/modules/probe-output.js';
-import { chmodArg, normalizeMode } from '../../../src/modules/remote-file.js';
+import { parseKeyValues } from '../../../src/modules/lib/probe-output.js';
+import { chmodArg, normalizeMode } from '../../../src/modules/lib/remote-file.js';
 import { editSysctl, type SysctlArgs } from '../../../src/modules/sysctl.js';
 import { newPasswordHash, parseId, parseUser, passwordMatches, type UserArgs } from '../../../src/modules/user.js';
-import { pythonRegExp } from '../../../src/modules/text-file.js';
+import { pythonRegExp } from '../../../src/modules/lib/text-file.js';
 import { argsOf, stateModule } from './support.js';
 
 test('Debian version order', () => {

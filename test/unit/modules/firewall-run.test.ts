@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionIO, RegisteredResult } from '../../../src/modules/define.js';
-import { ROLLED_BACK, type FirewallArgs } from '../../../src/modules/firewall.js';
-import { ownedRules, parseFilterTable, planFirewall, wantedRules } from '../../../src/modules/firewall-rules.js';
-import { afterRollback, armAndApply, confirmAndPersist, directApply, firewallProbe, rollbackScript } from '../../../src/modules/firewall-scripts.js';
+import { ROLLED_BACK, type FirewallArgs } from '../../../src/modules/firewall/firewall.js';
+import { ownedRules, parseFilterTable, planFirewall, wantedRules } from '../../../src/modules/firewall/firewall-rules.js';
+import { afterRollback, armAndApply, confirmAndPersist, directApply, firewallProbe, rollbackScript } from '../../../src/modules/firewall/firewall-scripts.js';
 import { getModule, validateArgs } from '../../../src/modules/registry.js';
 import { scriptedHost, type GuardHost } from '../../support/guard-host.js';
 
@@ -45,7 +45,7 @@ test('nothing to change: one exec (the probe), ok', async () => {
 });
 
 test('check mode: the planned changes and the diff, and nothing run after the probe', async () => {
-  const h = scripted({ probe: probeOf('others.v4', 'others.v6'), vars: { ansible_check_mode: true } });
+  const h = scripted({ probe: probeOf('others.v4', 'others.v6'), isCheck: true });
   const r = await run(args(CAPTURED), h.io);
   assert.equal(r.changed, true);
   assert.deepEqual(h.log, ['probe']);

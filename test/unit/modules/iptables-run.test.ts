@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ActionIO, RegisteredResult } from '../../../src/modules/define.js';
-import { ROLLED_BACK, type IptablesArgs } from '../../../src/modules/iptables.js';
+import { ROLLED_BACK, type IptablesArgs } from '../../../src/modules/iptables/iptables.js';
 import { getModule, validateArgs } from '../../../src/modules/registry.js';
 import { scriptedHost, type GuardHost } from '../../support/guard-host.js';
 
@@ -39,7 +39,7 @@ test('the first exec is exactly the declared probe; nothing to change: that one 
 });
 
 test('check mode: the planned change and its diff, nothing run after the probe', async () => {
-  const h = scripted({ probe: ABSENT, vars: { ansible_check_mode: true } });
+  const h = scripted({ probe: ABSENT, isCheck: true });
   const r = await run(args({ ...SSH, jump: 'DROP', action: 'insert', rule_num: 1 }), h.io);
   assert.equal(r.changed, true);
   assert.deepEqual(r.changes, ['IPv4 filter: -I INPUT 1 -p tcp -j DROP --destination-port 22']);

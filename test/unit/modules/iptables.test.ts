@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { validateArgs } from '../../../src/modules/registry.js';
-import type { IptablesArgs } from '../../../src/modules/iptables.js';
+import type { IptablesArgs } from '../../../src/modules/iptables/iptables.js';
 import {
   commandWords,
   describeIptablesChange,
@@ -16,9 +16,9 @@ import {
   planIptables,
   ruleWords,
   type IptablesChange,
-} from '../../../src/modules/iptables-rules.js';
+} from '../../../src/modules/iptables/iptables-rules.js';
 import { splitSharedRead } from '../../../src/shell/shared-read.js';
-import { afterRollback, armAndApply, confirmScript, directApply, iptablesProbe, rollbackScript } from '../../../src/modules/iptables-scripts.js';
+import { afterRollback, armAndApply, confirmScript, directApply, iptablesProbe, rollbackScript } from '../../../src/modules/iptables/iptables-scripts.js';
 
 function args(raw: Record<string, unknown>): IptablesArgs {
   const v = validateArgs('iptables', raw);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256 } from '../../../src/modules/remote-file.js';
+import { sha256 } from '../../../src/modules/lib/remote-file.js';
 import { argsOf, fakeController, nastyTempDir, runSh, stateModule } from './support.js';
 
 const { dir: root, cleanup } = nastyTempDir();

@@ -17,8 +17,8 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
-    'apt', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debug', 'fail', 'file', 'firewall', 'hostname', 'iptables',
-    'lineinfile', 'raw', 'service', 'set_fact', 'shell', 'sysctl', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
+    'apt', 'apt_key', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debconf', 'debug', 'fail', 'file', 'firewall', 'get_url', 'hostname', 'include_vars', 'iptables',
+    'lineinfile', 'mount', 'package', 'raw', 'script', 'service', 'set_fact', 'setup', 'shell', 'stat', 'sysctl', 'systemd', 'systemd_service', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);
   for (const m of MODULES) assert.ok(m.summary.length > 10, m.name);
@@ -54,7 +54,7 @@ test('enum, type, required and pattern messages', () => {
   assert.deepEqual(problems('wait_for', { port: 70000 }), ['/port wait_for.port must be <= 65535']);
   assert.deepEqual(problems('copy', { dest: '/x', content: 'a', backup: 'maybe' }), ['/backup copy.backup must be a boolean (true or false), got the string "maybe"']);
   assert.deepEqual(problems('sysctl', { name: 'vm.swappiness', value: { a: 1 } }), ['/value sysctl.value must be a value on one line (a string or a number), got a mapping']);
-  assert.deepEqual(problems('file', 'just a string'), [' file: arguments must be a mapping of names to values, got the string "just a string"']);
+  assert.deepEqual(problems('file', 'just a string'), [' file: expected name=value arguments, got "just a string"']);
 });
 
 test('unknown arguments get a did-you-mean within distance 2', () => {
@@ -63,7 +63,7 @@ test('unknown arguments get a did-you-mean within distance 2', () => {
   assert.deepEqual(problems('file', { path: '/x', colour: 'red' }), ["/colour file: unknown argument 'colour'"]);
   assert.deepEqual(problems('file', { pth: '/x' }), ["/pth file: unknown argument 'pth' (did you mean 'path'?)"], 'no second message for the missing path');
   assert.deepEqual(problems('copy', { content: 'x', mode: 1 }), [
-    '/mode copy.mode must be a quoted string: write mode: "0644" (unquoted, YAML reads it as the number 1)',
+    '/mode copy.mode must be a quoted string: write mode: "0001" (unquoted, YAML reads it as the number 1)',
     '/dest copy.dest is required',
   ]);
   assert.deepEqual(problems('aptt', {}), [" unknown module 'aptt' (did you mean 'apt'?)"]);
@@ -74,7 +74,8 @@ test('unknown arguments get a did-you-mean within distance 2', () => {
 
 test('numeric modes are refused with the fix', () => {
   assert.deepEqual(problems('file', { path: '/x', mode: 644 }), ['/mode file.mode must be a quoted string: write mode: "0644" (unquoted, YAML reads it as the number 644)']);
-  assert.deepEqual(problems('copy', { dest: '/x', content: '', mode: 420 }), ['/mode copy.mode must be a quoted string: write mode: "0644" (unquoted, YAML reads it as the number 420)']);
+  assert.deepEqual(problems('file', { path: '/x', mode: 755 }), ['/mode file.mode must be a quoted string: write mode: "0755" (unquoted, YAML reads it as the number 755)']);
+  assert.deepEqual(problems('copy', { dest: '/x', content: '', mode: 493 }), ['/mode copy.mode must be a quoted string: write mode: "0755" (unquoted, YAML reads it as the number 493)'], 'digits that are not octal: the octal value');
   assert.equal(ok('file', { path: '/x', mode: '0644' }).mode, '0644');
   assert.equal(ok('file', { path: '/x', mode: '1777' }).mode, '1777');
 });
@@ -142,7 +143,7 @@ test('actions declare check-mode behaviour and whether they need the host', () =
   const skip = actions.filter((m) => m.kind === 'action' && m.checkMode === 'skip').map((m) => m.name).sort();
   assert.deepEqual(skip, ['command', 'raw', 'shell']);
   const local = actions.filter((m) => m.kind === 'action' && m.controllerOnly).map((m) => m.name).sort();
-  assert.deepEqual(local, ['assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'set_fact']);
+  assert.deepEqual(local, ['assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'include_vars', 'set_fact']);
 });
 
 test('docs/modules.md documents every module and argument', async () => {
@@ -154,4 +155,12 @@ test('docs/modules.md documents every module and argument', async () => {
     const section = doc.slice(at + 1).split('\n## ')[0]!;
     for (const key of Object.keys((schema.properties ?? {}) as object)) assert.ok(section.includes(`| \`${key}\``), `${name}.${key} is not documented`);
   }
+});
+
+test("Ansible's k=v form: quotes, escapes, templates with spaces, a string for a list; stray words are refused", () => {
+  assert.deepEqual(ok('copy', 'src=a.txt dest="/tmp/b c" mode=0644'), { src: 'a.txt', dest: '/tmp/b c', mode: '0644', backup: false, force: true });
+  assert.deepEqual(ok('lineinfile', "path=/etc/x line='{{ a }} {{ b | join(\" \") }}' regexp=^a\\s"), ok('lineinfile', { path: '/etc/x', line: '{{ a }} {{ b | join(" ") }}', regexp: '^a\\s' }));
+  assert.deepEqual((ok('apt', 'name=curl,git state=present') as { name: string[] }).name, ['curl', 'git']);
+  assert.deepEqual(problems('file', 'path=/x stray'), [' file: expected name=value arguments, got "stray"']);
+  assert.deepEqual(problems('file', 'path="/x'), [' file: no closing quotation ("): quote the whole line, or use a mapping']);
 });

@@ -118,7 +118,12 @@ export function localIO(over: Partial<ActionIO> = {}): ActionIO & { execs: Scrip
       return runShAsync(script);
     },
     vars: {},
+    isCheck: false,
+    endpointOf: () => undefined,
     evaluate: () => {
+      throw new Error('no evaluator in this test');
+    },
+    holds: () => {
       throw new Error('no evaluator in this test');
     },
     tryConnect: async () => true,

@@ -20,8 +20,8 @@ import {
   probeScript,
   zerotier,
   type ZerotierArgs,
-} from '../../../src/modules/zerotier.js';
-import { authorizeBody, authorizeMember, memberUrl } from '../../../src/modules/zerotier-central.js';
+} from '../../../src/modules/zerotier/zerotier.js';
+import { authorizeBody, authorizeMember, memberUrl } from '../../../src/modules/zerotier/zerotier-central.js';
 import { argsOf, runSh } from './support.js';
 
 const FX = join(import.meta.dirname, '../../fixtures/zerotier');
@@ -210,7 +210,7 @@ function networkJson(status: string, addresses: string[] = []): string {
   return JSON.stringify([{ id: NWID, nwid: NWID, name: status === 'OK' ? 'prod' : '', status, type: 'PRIVATE', mtu: 2800, assignedAddresses: addresses, portDeviceName: 'zt3jn7qoma', routes: [] }], null, 2);
 }
 
-function scriptedIO(host: Host, vars: Record<string, unknown> = {}): ActionIO & { scripts: string[] } {
+function scriptedIO(host: Host, isCheck = false): ActionIO & { scripts: string[] } {
   const scripts: string[] = [];
   let clock = 0;
   let reads = 0;
@@ -236,8 +236,11 @@ function scriptedIO(host: Host, vars: Record<string, unknown> = {}): ActionIO & 
       }
       return out(`@@tsinfra-zerotier listnetworks 0\n${nextList()}\n`);
     },
-    vars: { inventory_hostname: 'master1', ...vars },
+    vars: { inventory_hostname: 'master1' },
+    isCheck,
+    endpointOf: () => undefined,
     evaluate: () => undefined,
+    holds: () => false,
     tryConnect: async () => true,
     sleep: async (ms) => {
       clock += ms;
@@ -322,13 +325,13 @@ test('NOT_FOUND, a timeout, authorize without a token, Central refusing', async 
 
 test('check mode reads but neither joins nor authorizes; a missing CLI is a plan, not a failure', async () => {
   const host: Host = { nodeId: NODE, readings: ['[]'], joined: false, left: false };
-  const io = scriptedIO(host, { ansible_check_mode: true });
+  const io = scriptedIO(host, true);
   const r = await runZt(io, { api_token: TOKEN, api_url: `http://127.0.0.1:${await closedPort()}/api/v1` });
   assert.equal(r.changed, true);
   assert.equal(r.msg, `would join network ${NWID}, then authorize node ${NODE} in ZeroTier Central as master1`);
   assert.equal(host.joined, false);
   assert.equal(io.scripts.length, 1, 'only the probe');
-  const missing = await runZt(scriptedIO({ ...host, cli: 'missing' }, { ansible_check_mode: true }), {});
+  const missing = await runZt(scriptedIO({ ...host, cli: 'missing' }, true), {});
   assert.equal(missing.changed, true);
   assert.match(String(missing.msg), /zerotier-cli is not installed yet/);
 });
@@ -350,7 +353,7 @@ test('state absent leaves a joined network, and is ok when not a member', async 
   assert.deepEqual(r.changes, [`leave network ${NWID}`]);
   const again = await runZt(scriptedIO({ nodeId: NODE, readings: ['[]'], joined: true, left: false }), { state: 'absent' });
   assert.equal(again.changed, false);
-  const check = scriptedIO({ nodeId: NODE, readings: [networkJson('OK', ['10.147.17.5/24'])], joined: true, left: false }, { ansible_check_mode: true });
+  const check = scriptedIO({ nodeId: NODE, readings: [networkJson('OK', ['10.147.17.5/24'])], joined: true, left: false }, true);
   const would = await runZt(check, { state: 'absent' });
   assert.equal(would.changed, true);
   assert.equal(check.scripts.length, 1, 'check mode does not leave');

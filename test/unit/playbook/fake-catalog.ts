@@ -119,7 +119,7 @@ export const fakeCatalog: ModuleCatalog = {
     }
     const early: ArgProblem[] = [];
     for (const [k, v] of Object.entries(obj)) {
-      if (k === 'mode' && typeof v === 'number') early.push({ path: '/mode', message: `${name}.mode must be a quoted string: write mode: "0644"` });
+      if (k === 'mode' && typeof v === 'number') early.push({ path: '/mode', message: `${name}.mode must be a quoted string: write mode: "0${v}"` });
       if (v === 'yes' || v === 'no') obj[k] = v === 'yes';
     }
     if (early.length > 0) return { ok: false, problems: early };

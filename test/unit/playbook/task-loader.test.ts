@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { didYouMean, editDistance } from '../../../src/playbook/did-you-mean.js';
+import { didYouMean, editDistance } from '../../../src/text/did-you-mean.js';
 import type { ModuleTask } from '../../../src/playbook/playbook-plan.js';
 import { load, problemsOf, writeTree } from './playbook-helpers.js';
 

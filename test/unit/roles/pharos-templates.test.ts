@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { validateConfig } from '../../../src/modules/config-file.js';
 import type { ClusterHost } from '../../../src/modules/cluster-hosts.js';
-import { renderString } from '../../../src/template/render.js';
+import { renderText } from '../../../src/template/index.js';
 
 const ROLE = join(import.meta.dirname, '../../../roles/pharos');
 const DOUBLES = join(import.meta.dirname, '../../doubles');
@@ -31,8 +31,10 @@ function vars(over: Record<string, unknown> = {}): Record<string, unknown> {
   return { ...defaults, cluster_trusted_subnets: ['10.147.17.0/24'], cluster_hosts: HOSTS, ...over };
 }
 
+/** A `.hbs` template file renders as handlebars: the site is the template's own path. */
 function render(file: string, over: Record<string, unknown> = {}): string {
-  return renderString(read(`templates/${file}`), vars(over), { file });
+  const path = join(ROLE, 'templates', file);
+  return renderText(readFileSync(path, 'utf8'), vars(over), { file: path });
 }
 
 function check(text: string, schema: string): string[] {
