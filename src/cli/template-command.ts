@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Inventory } from '../inventory/types.js';
-import { PyFloat } from '../jinja/values.js';
+import { containsTemplate } from '../engine/variables.js';
+import { DeferredValue, PyFloat } from '../jinja/values.js';
 import { evaluateCondition, renderText, renderValue } from '../template/index.js';
 import type { RegisterCommand } from './command-context.js';
 import { parseExtraVars } from './extra-vars.js';
@@ -35,11 +36,17 @@ function hostVariables(inventory: Inventory, name: string): Record<string, unkno
 
 async function variables(flags: TemplateFlags): Promise<Record<string, unknown>> {
   const extra = parseExtraVars(flags.extraVars);
-  if (flags.host === undefined) {
-    if (flags.inventory.length > 0) throw new UsageError('-i needs --host NAME: whose variables to use');
-    return extra;
+  if (flags.host !== undefined) return lazy({ ...hostVariables(await loadFromFlags(flags), flags.host), ...extra });
+  if (flags.inventory.length > 0) throw new UsageError('-i needs --host NAME: whose variables to use');
+  return lazy(extra);
+}
+
+/** Variables whose values are templates render when read, as in a play (`a: "{{ b }}-x"`). */
+function lazy(vars: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(vars)) {
+    if (containsTemplate(v)) vars[k] = new DeferredValue(v, (now) => renderValue(v, now, { file: `<variable ${k}>` }));
   }
-  return { ...hostVariables(await loadFromFlags(flags), flags.host), ...extra };
+  return vars;
 }
 
 /** JSON for a template value: integral floats as numbers, secrets masked (Secret's own toJSON). */

@@ -8,7 +8,7 @@ import { NO_PROBE, stateResult, type ActionIO, type AnyModule, type ControllerIO
 import { isValidEnvName, quote } from '../shell/quote.js';
 import type { Script } from '../shell/script.js';
 import { parseYaml } from '../config/yaml-source.js';
-import { evaluateCondition, evaluateExpressionText, renderText } from '../template/index.js';
+import { ansibleTemplateVars, evaluateCondition, evaluateExpressionText, renderText } from '../template/index.js';
 import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import { factsScript, parseFacts } from './facts.js';
@@ -96,7 +96,9 @@ export function controllerIO(inv: { searchDirs: SearchDirs; vars: Record<string,
     readFile: async (path) => readFile(await findFile(path, inv.searchDirs.files)),
     renderTemplate: async (path) => {
       const file = await findFile(path, inv.searchDirs.templates);
-      return renderText(await readFile(file, 'utf8'), inv.vars, { file, task: inv.taskLabel, searchDirs: inv.searchDirs });
+      // Ansible adds its template vars (ansible_managed, template_path, …) over the task's for the render.
+      const vars = { ...inv.vars, ...ansibleTemplateVars(path, file) };
+      return renderText(await readFile(file, 'utf8'), vars, { file, task: inv.taskLabel, searchDirs: inv.searchDirs });
     },
   };
 }

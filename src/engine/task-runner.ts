@@ -167,6 +167,9 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
         const label = itemLabel(task.loop, item, itemVars, task);
         // Every item runs, whatever the others did; a failed item fails the task (Ansible's _run_loop).
         const r = await runOnce(ctx, h, task, itemVars, check, diff, readAhead).catch(itemFailure);
+        // set_fact / include_vars: the next items see this item's variables (Ansible updates the loop's task vars
+        // after each item), so `acc: "{{ acc | default([]) + [item] }}"` accumulates.
+        if (r.ansible_facts && !r.failed) vars = { ...vars, ...r.ansible_facts };
         r.item = item;
         perItem.push(r);
         results.push(toHostResult(h, r, started, noLog, label));

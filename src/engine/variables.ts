@@ -4,6 +4,7 @@
 import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
 import { currentVarsVersion, type HostState } from './host-state.js';
 import type { Facts } from './facts.js';
+import { DeferredValue } from '../jinja/values.js';
 import { OMIT, isTemplated, renderValue } from '../template/index.js';
 
 export interface PlayScope {
@@ -101,11 +102,14 @@ const TEMPLATE_PASSES = 4;
  * only if a task really uses it.
  */
 function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string }, h: HostState): void {
+  // Facts and results are data the host reported, not templates (and the facts are big to walk).
+  const isTemplate = (k: string, v: unknown) => !isFactValue(h, k, v) && !(Object.hasOwn(h.runVars, k) && h.runVars[k] === v) && containsTemplate(v);
+  const unrendered = new Set<string>();
   for (let pass = 0; pass < TEMPLATE_PASSES; pass++) {
     let changed = false;
+    unrendered.clear();
     for (const [k, v] of Object.entries(vars)) {
-      // Facts and results are data the host reported, not templates (and the facts are big to walk).
-      if (isFactValue(h, k, v) || (Object.hasOwn(h.runVars, k) && h.runVars[k] === v) || !containsTemplate(v)) continue;
+      if (!isTemplate(k, v)) continue;
       try {
         const rendered = renderValue(v, vars, { file: at.file });
         if (rendered !== v) {
@@ -113,10 +117,16 @@ function resolveTemplatedVars(vars: Record<string, unknown>, at: { file: string 
           changed = true;
         }
       } catch {
-        /* left unrendered: reported where it is used */
+        unrendered.add(k);
       }
     }
-    if (!changed) return;
+    if (!changed) break;
+  }
+  // Not renderable yet (a loop item, a name defined later, an undefined name): rendered where a template reads it,
+  // with that render's variables, and its error reported there — Ansible renders variables lazily.
+  for (const k of unrendered) {
+    const v = vars[k];
+    vars[k] = new DeferredValue(v, (now) => renderValue(v, now, { file: at.file }));
   }
 }
 

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Host, Inventory } from './types.js';
+import { globSource } from '../text/fnmatch.js';
 
 export interface SelectHostsOptions {
   /** `--limit`: a second pattern the selection is intersected with; `@file` reads one host (or pattern) per line. */
@@ -105,36 +106,11 @@ function compileMatcher(expr: string, term: string): (name: string) => boolean {
   let re: RegExp;
   try {
     // `~` terms are Python regexes matched at the start of the name (re.match); globs must match whole names.
-    re = expr.startsWith('~') ? new RegExp(`^(?:${expr.slice(1)})`, 's') : new RegExp(`^${globToRegex(expr)}$`, 's');
+    re = expr.startsWith('~') ? new RegExp(`^(?:${expr.slice(1)})`, 's') : new RegExp(`^${globSource(expr)}$`, 's');
   } catch (err) {
     throw new UsageError(`invalid host pattern ${JSON.stringify(term)}: ${(err as Error).message}`);
   }
   return (name) => re.test(name);
-}
-
-/** fnmatch: `*`, `?`, `[abc]`, `[!abc]`; everything else literal. */
-function globToRegex(glob: string): string {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '.*';
-    else if (c === '?') out += '.';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 2);
-      if (close < 0) {
-        out += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, close);
-      const negate = body.startsWith('!');
-      if (negate) body = body.slice(1);
-      out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, (m) => `\\${m}`)}]`;
-      i = close;
-    } else {
-      out += c.replace(/[.*+?^${}()|[\]\\/]/g, (m) => `\\${m}`);
-    }
-  }
-  return out;
 }
 
 function limitTerms(limit: string | readonly string[], cwd: string): string[] {

@@ -10,6 +10,7 @@ import type { CallContext, RenderHost } from './registry.js';
 import { FILTERS, TESTS } from './tables.js';
 import {
   JinjaRuntimeError,
+  DeferredValue,
   Namespace,
   NativeText,
   PyCallable,
@@ -265,6 +266,7 @@ export class Runtime {
     const local = scope.get(name);
     if (local !== MISSING) return local;
     const v = ownValue(this.vars, name);
+    if (v instanceof DeferredValue) return v.resolve(this.vars);
     if (v !== MISSING && v !== undefined) return v;
     this.globals ??= new Map();
     let g = this.globals.get(name);

@@ -58,6 +58,31 @@ export class PyCallable {
   ) {}
 }
 
+/**
+ * A variable whose value is a template that could not be rendered when the variables were built (it names a loop
+ * item, a fact not yet gathered, or an undefined variable): rendered when a template reads it, with the variables
+ * of that render, as Ansible renders variables lazily. Reading it again while it renders is an error, not a loop.
+ */
+export class DeferredValue {
+  private isResolving = false;
+  constructor(
+    readonly text: unknown,
+    private readonly render: (vars: Readonly<Record<string, unknown>>) => unknown,
+  ) {}
+  resolve(vars: Readonly<Record<string, unknown>>): unknown {
+    if (this.isResolving) throw new JinjaRuntimeError('recursive loop detected in template string');
+    this.isResolving = true;
+    try {
+      return this.render(vars);
+    } finally {
+      this.isResolving = false;
+    }
+  }
+  toJSON(): unknown {
+    return this.text;
+  }
+}
+
 /** `namespace(a=1)`: the one object whose attributes a template may set (`{% set ns.a = 2 %}`). */
 export class Namespace {
   constructor(readonly attrs: Record<string, unknown>) {}

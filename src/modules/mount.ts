@@ -13,7 +13,12 @@ import { describeEdit, diffEdit, editProbe, parseEditFrom, planEdit, type EditCh
 
 const MountArgs = Type.Object(
   {
-    path: AbsPath('The mount point'),
+    // `none` is the mount point field of a swap line: ansible.posix finds swap entries by it and their src
+    // (`path: none, src: /swapfile, fstype: swap`), the idiom of swap roles.
+    path: expecting(
+      Type.String({ pattern: '^(/|none$)', description: 'The mount point; none for a swap entry (with fstype: swap)' }),
+      'an absolute path (starting with /), or none for a swap entry',
+    ),
     src: Type.Optional(Type.String({ minLength: 1, description: 'The device, label (LABEL=…), UUID=…, remote or bind source' })),
     fstype: Type.Optional(expecting(Type.String({ pattern: '^\\S+$', description: 'The filesystem type (ext4, tmpfs, none for bind, …)' }), 'a filesystem type')),
     opts: Type.Optional(Type.String({ minLength: 1, description: 'Mount options (default: defaults)' })),
@@ -153,9 +158,10 @@ function plan(a: MountArgs, s: MountState): MountChange[] {
     case 'absent': {
       const e = edit((t) => unsetFstabEntry(t, a));
       if (e.length === 0) return [];
-      if (s.mounted) out.push({ op: 'umount', path: a.path });
+      const mountPoint = a.path.startsWith('/'); // not `none` (a swap entry)
+      if (mountPoint && s.mounted) out.push({ op: 'umount', path: a.path });
       out.push(...e);
-      if (s.pathExists) out.push({ op: 'rmdir', path: a.path });
+      if (mountPoint && s.pathExists) out.push({ op: 'rmdir', path: a.path });
       return out;
     }
     case 'unmounted':
@@ -241,6 +247,9 @@ export const mount = defineModule({
       return [{ path: a.src === undefined ? '/src' : '/fstype', message: `mount with state: ${a.state} needs src and fstype` }];
     }
     if (a.path !== '/' && a.path.endsWith('/')) return [{ path: '/path', message: 'mount.path must not end with /' }];
+    if (a.path === 'none' && (a.fstype !== 'swap' || !['present', 'absent', 'absent_from_fstab'].includes(a.state))) {
+      return [{ path: '/path', message: 'mount.path none names a swap entry: it needs fstype: swap and state present, absent or absent_from_fstab (a swap area is not mounted; swapon/swapoff it)' }];
+    }
     return [];
   },
   probe,

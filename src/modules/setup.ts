@@ -5,6 +5,7 @@
 // `filter` (fnmatch patterns, Ansible's rules). gather_subset, gather_timeout and fact_path are accepted: tsinfra
 // always gathers its one full set (one round trip whatever the subset), reads /etc/ansible/facts.d, and reports
 // gather_subset as given.
+import { fnmatchRegExp } from '../text/fnmatch.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { defineAction, type ArgProblem, type RegisteredResult } from './define.js';
 
@@ -20,32 +21,6 @@ const SetupArgs = Type.Object(
   { additionalProperties: false },
 );
 export type SetupArgs = Static<typeof SetupArgs>;
-
-/** Python's fnmatch.fnmatchcase as a RegExp: `*`, `?`, `[seq]`, `[!seq]`; a `[` without its `]` is literal. */
-export function fnmatchRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j);
-        const negated = body.startsWith('!');
-        if (negated) body = body.slice(1);
-        body = body.replace(/[\\^\]]/g, '\\$&');
-        re += `[${negated ? '^' : ''}${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 /** Ansible's AnsibleFactCollector._filter: per pattern, each fact it matches, trying `ansible_<pattern>` too. */
 export function filterFacts(facts: Record<string, unknown>, patterns: readonly string[]): Record<string, unknown> {

@@ -4,27 +4,9 @@
 // inside an include's loaded tasks keeps the include with the tasks from that one on.
 import { UsageError } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
+import { fnmatchRegExp } from '../text/fnmatch.js';
 import { walkTasks } from './notify-check.js';
 import type { PlaybookPlan, PlayPlan, TaskNode } from './playbook-plan.js';
-
-function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === '*') out += '[\\s\\S]*';
-    else if (c === '?') out += '[\\s\\S]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end === -1) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        out += body.startsWith('!') ? `[^${body.slice(1)}]` : `[${body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
-}
 
 /** The names --start-at-task compares against: the name and, for role tasks, "role : name". */
 function namesOf(node: TaskNode, plan: PlaybookPlan): string[] {
@@ -36,7 +18,7 @@ function namesOf(node: TaskNode, plan: PlaybookPlan): string[] {
 /** A new plan starting at the first task named `name`; throws UsageError when no task matches. */
 export function startAtTask(plan: PlaybookPlan, name: string): PlaybookPlan {
   const exact = (n: string) => n === name;
-  const glob = /[*?[]/.test(name) ? globToRegExp(name) : undefined;
+  const glob = /[*?[]/.test(name) ? fnmatchRegExp(name) : undefined;
   const matches = (node: TaskNode) => namesOf(node, plan).some((n) => exact(n) || (glob?.test(n) ?? false));
   let found = false;
 

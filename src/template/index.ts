@@ -14,6 +14,7 @@ import { formatSite, type TemplateSite } from './template-site.js';
 
 export { checkCondition, isTemplated };
 export { OMIT } from '../jinja/globals.js';
+export { ansibleTemplateVars, ANSIBLE_MANAGED } from '../jinja/template-vars.js';
 export type { ConditionInput, ConditionSite, TemplateSite };
 export type TemplateVars = Readonly<Record<string, unknown>>;
 

@@ -3,6 +3,7 @@
 // Ansible gets an inventory of its one host (lab key, lab known_hosts, strict checking, python3), tsinfra the lab's
 // inventory with --limit. A task can leave its registered value on the host with `dumpTask` for `registeredOn`.
 import assert from 'node:assert/strict';
+import { isDeepStrictEqual } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { jsonLines, tsinfra } from './cli.js';
 import { findHost, hostExec, run, type LabInfo } from './lab.js';
 
 export const ANSIBLE_PLAYBOOK = (await run('sh', ['-c', 'command -v ansible-playbook'])).stdout.trim();
+// The oracle is required, never skipped: a missing ansible fails every twin test with the fix.
+if (!ANSIBLE_PLAYBOOK) throw new Error("ansible-playbook is missing: run scripts/setup.sh (it installs Debian's ansible, the oracle of the twin tests)");
 
 export interface PlayOutcome {
   code: number | null;
@@ -99,14 +102,14 @@ export function assertBothSucceeded(ansible: PlayOutcome, ours: PlayOutcome): vo
   assert.equal(ours.code, 0, `tsinfra failed:\n${ours.output.slice(-3000)}`);
 }
 
-/** Keys of `a` and `b` whose values differ (JSON), except `ignore`; and keys only one has. */
+/** Keys of `a` and `b` whose values differ (as Python compares: a dict's key order does not count), except `ignore`; and keys only one has. */
 export function differences(a: Record<string, unknown>, b: Record<string, unknown>, ignore: readonly string[] = []): string[] {
   const out: string[] = [];
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (ignore.includes(k)) continue;
     if (!(k in a)) out.push(`${k}: only ansible has it (${JSON.stringify(b[k])})`);
     else if (!(k in b)) out.push(`${k}: only tsinfra has it (${JSON.stringify(a[k])})`);
-    else if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k}: tsinfra ${JSON.stringify(a[k])} ansible ${JSON.stringify(b[k])}`);
+    else if (!isDeepStrictEqual(a[k], b[k])) out.push(`${k}: tsinfra ${JSON.stringify(a[k])} ansible ${JSON.stringify(b[k])}`);
   }
   return out;
 }

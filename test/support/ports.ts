@@ -42,8 +42,12 @@ export async function probeFromNeighbour(lab: LabInfo, address: string, ports: n
   return parse((await neighbourExec(lab, probeScript(address, ports))).stdout);
 }
 
-/** Starts a TCP listener on every port inside a host (python3's http.server, detached). */
+/**
+ * Starts a TCP listener on every port inside a host (python3's http.server, detached) and waits until each one
+ * listens (up to 15 s: python's start-up takes well over a second on a loaded machine).
+ */
 export async function listen(lab: LabInfo, host: string, ports: number[]): Promise<void> {
   const cmds = ports.map((p) => `setsid nohup python3 -m http.server ${p} --bind 0.0.0.0 >/dev/null 2>&1 &`).join('\n');
-  await hostExec(lab, host, `${cmds}\nsleep 0.5`);
+  const ready = ports.map((p) => `[ -n "$(ss -ltnH 'sport = :${p}')" ]`).join(' && ');
+  await hostExec(lab, host, `${cmds}\nfor i in $(seq 150); do if ${ready}; then exit 0; fi; sleep 0.1; done\necho 'listeners not up after 15 s' >&2; exit 1`);
 }

@@ -4,6 +4,10 @@ import { posix } from 'node:path';
 import { bind, type CallContext, type FilterDef } from '../registry.js';
 import { JinjaRuntimeError, defined, isString, pyTypeName, toStr, tuple } from '../values.js';
 import { ansibleError } from './ansible-common.js';
+import { fnmatchRegExp } from '../../text/fnmatch.js';
+
+/** A glob for one path segment: `*` and `?` never cross a `/`. */
+const segmentRegExp = (pattern: string): RegExp => new RegExp(fnmatchRegExp(pattern, '[^/]').source, 's');
 
 /** An os.path argument: a str, else Python's TypeError. */
 export function pathArg(v: unknown): string {
@@ -104,27 +108,6 @@ function ntSplit(p: string): [string, string] {
   return [d + trimmed, tail];
 }
 
-/** fnmatch-style segment pattern as a RegExp; a leading dot must be matched explicitly, as glob does. */
-function segmentRegex(pattern: string): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') out += '[^/]*';
-    else if (c === '?') out += '[^/]';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) out += '\\[';
-      else {
-        let body = pattern.slice(i + 1, end);
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        out += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`, 's');
-}
-
 const MAGIC = /[*?[]/;
 
 /** A directory's names in the order the OS lists them (os.scandir's order; readdirSync would sort them). */
@@ -158,7 +141,7 @@ export function pyGlob(pattern: string): string[] {
         continue;
       }
       const names = dirOrder(dir);
-      const re = segmentRegex(seg);
+      const re = segmentRegExp(seg);
       for (const name of names) {
         if (name.startsWith('.') && !seg.startsWith('.')) continue;
         if (re.test(name)) next.push(base === '' ? name : pyJoin(base, name));

@@ -7,6 +7,7 @@ import type { CallContext, LookupDef } from '../registry.js';
 import { Undefined } from '../undefined.js';
 import { isMapping, isString, pyStr, pyTruthy, toStr } from '../values.js';
 import { findInSearchPath } from './search.js';
+import { ansibleTemplateVars } from '../template-vars.js';
 
 function readText(path: string, term: string): string {
   try {
@@ -114,7 +115,8 @@ export const fileLookups: LookupDef[] = [
         const name = toStr(term);
         const path = findInSearchPath(ctx, 'templates', name);
         if (path === undefined) throw ansibleError(`the template file ${name} could not be found for the lookup`);
-        return ctx.host.renderFile(path, extra);
+        // As Ansible's lookup: the task's vars, then its template vars (ansible_managed, …), then template_vars.
+        return ctx.host.renderFile(path, { ...ansibleTemplateVars(name, path), ...extra });
       });
     },
   },

@@ -36,7 +36,7 @@ const book = (dump: boolean) =>
 
 const FILES = 'cd /var/tmp/gu && find . -type f | sort | while read f; do printf "%s %s %s " "$f" "$(stat -c %a:%U:%G "$f")" "$(sha256sum < "$f" | cut -c1-16)"; echo; done';
 
-test('get_url downloads what Ansible downloads, registering the same keys', { timeout: 600_000, skip: !ANSIBLE_PLAYBOOK }, async () => {
+test('get_url downloads what Ansible downloads, registering the same keys', { timeout: 600_000 }, async () => {
   for (const host of [THEIRS, OURS]) {
     ok(await hostExec(lab!, host, [
       'mkdir -p /var/tmp/gu/dir', 'cd /var/tmp/gu', "printf 'old kept\\n' > kept.txt", `printf '${HELLO.trim()}\\n' > same.txt`,
@@ -77,7 +77,7 @@ test('get_url downloads what Ansible downloads, registering the same keys', { ti
   assert.equal((await hostExec(lab!, OURS, 'test -e /var/tmp/gu/hello.txt')).code, 1, '--check changed nothing');
 });
 
-test('a failed download fails with the HTTP status, leaving nothing behind', { timeout: 120_000, skip: !ANSIBLE_PLAYBOOK }, async () => {
+test('a failed download fails with the HTTP status, leaving nothing behind', { timeout: 120_000 }, async () => {
   const r = await tsinfraPlay(lab!, OURS, `- hosts: all\n  gather_facts: false\n  tasks:\n    - get_url: { url: "${server!.url}/missing", dest: /var/tmp/gu/missing.txt }\n`);
   assert.equal(r.failed, 1, r.output);
   assert.match(r.output, /Request failed: HTTP status 404/);

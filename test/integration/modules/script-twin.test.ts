@@ -40,7 +40,7 @@ const norm = (r: Record<string, unknown>) => ({
   stdout_lines: ((r.stdout_lines as string[] | undefined) ?? []).map((l) => l.replace(/\r$/, '')),
 });
 
-test('script runs as Ansible runs it, registering the same rc and output', { timeout: 600_000, skip: !ANSIBLE_PLAYBOOK }, async () => {
+test('script runs as Ansible runs it, registering the same rc and output', { timeout: 600_000 }, async () => {
   const theirs = await ansiblePlay(lab!, THEIRS, book(true));
   const ours = await tsinfraPlay(lab!, OURS, book(true));
   assertBothSucceeded(theirs, ours);
@@ -78,7 +78,7 @@ test('script runs as Ansible runs it, registering the same rc and output', { tim
   assert.equal((await hostExec(lab!, OURS, 'test -e /var/tmp/sc/where')).code, 1, '--check ran nothing');
 });
 
-test('a failing script fails the task with its rc and output', { timeout: 120_000, skip: !ANSIBLE_PLAYBOOK }, async () => {
+test('a failing script fails the task with its rc and output', { timeout: 120_000 }, async () => {
   const r = await tsinfraPlay(lab!, OURS, `- hosts: all\n  gather_facts: false\n  tasks:\n    - script: ${FAILS}\n`);
   assert.equal(r.failed, 1, r.output);
   assert.match(r.output, /non-zero return code/);

@@ -2,6 +2,7 @@
 // task timeout, include_tasks apply, blocks in handlers, include_vars, role defaults/ and vars/ directories.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { FakeTransport } from '../../../src/transport/fake.js';
 import { inventoryOf, runFakePlay } from '../../support/fake-play.js';
 
@@ -226,4 +227,61 @@ test("lookup('file') in a task argument finds the role's files/ first", async ()
     },
   });
   assert.deepEqual(commands(r), ['echo from-the-role']);
+});
+
+test("a template file sees Ansible's template vars (ansible_managed, template_path) over the task's, a task argument does not", async () => {
+  const r = await runFakePlay({
+    files: {
+      'inventory.yaml': ONE,
+      'site.yaml': "- hosts: all\n  gather_facts: false\n  vars: { ansible_managed: mine }\n  roles: [app]\n",
+      'roles/app/tasks/main.yaml': [
+        "- command: \"echo {{ lookup('template', 'm.j2') | trim }}\"",
+        '- command: "echo {{ ansible_managed }} {{ template_path | default(\'none\') }}"',
+        '- template: { src: conf.j2, dest: /etc/app.conf }',
+        '',
+      ].join('\n'),
+      'roles/app/templates/m.j2': '{{ ansible_managed }} {{ template_path }}\n',
+      'roles/app/templates/conf.j2': '{{ ansible_managed | comment }}\nkey = 1\n',
+    },
+  });
+  const sent = r.fake.calls('h1');
+  assert.equal(sent[0]?.command, 'echo Ansible managed m.j2', 'lookup: template_path is the name given');
+  assert.equal(sent[1]?.command, 'echo mine none', 'outside a template file: the play var, and no template_path');
+  // The template module's probe compares the host's file with the rendered text's sha256.
+  const sha = createHash('sha256').update('#\n# Ansible managed\n#\nkey = 1\n').digest('hex');
+  assert.ok(sent[2]?.script.includes(sha), `the template module rendered ansible_managed:\n${sent[2]?.script}`);
+});
+
+test('set_fact in a loop: each item sees the facts the items before it set (the accumulate idiom)', async () => {
+  const play = playOf(
+    `    - set_fact:
+        acc: "{{ acc | default([]) + [defaults | combine(item)] }}"
+      loop: "{{ nets }}"
+    - command: "echo {{ acc | map(attribute='id') | join(',') }} {{ acc | selectattr('enabled') | map(attribute='id') | join(',') }}"
+`,
+    '  vars:\n    nets: [{ id: a }, { id: b, enabled: false }, { id: c }]\n    defaults: { enabled: true }\n',
+  );
+  const r = await runFakePlay({ files: { 'inventory.yaml': ONE, 'site.yaml': play } });
+  assert.deepEqual(commands(r), ['echo a,b,c a,c']);
+});
+
+test('a variable that is a template is rendered where it is read: with the loop item, and an undefined name fails there', async () => {
+  const play = playOf(
+    `    - name: per item
+      command: "user={{ u }}"
+      vars:
+        u: "{{ item.name }}"
+      loop: [{ name: ann }, { name: bo }]
+    - name: undefined inside a variable
+      command: "echo {{ a }}"
+      vars:
+        a: "{{ nope }}-x"
+      ignore_errors: true
+`,
+  );
+  const r = await runFakePlay({ files: { 'inventory.yaml': ONE, 'site.yaml': play } });
+  assert.deepEqual(commands(r), ['user=ann', 'user=bo']);
+  const failed = r.results('undefined inside a variable')[0]!;
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.message ?? '', /undefined variable "nope"/);
 });

@@ -2,7 +2,7 @@
 // were taken from ansible-core 2.14 with the same files under a play directory.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { describe, it } from 'node:test';
 import { lookups } from '../../../src/jinja/lookups/index.js';
 import { UndefinedError } from '../../../src/jinja/undefined.js';
@@ -60,8 +60,12 @@ describe('lookups', () => {
   });
 
   it('template: found in the templates search path and rendered by the host', () => {
-    assert.deepEqual(q('template', ['t.j2']), [`rendered ${DIR}/templates/t.j2 {}`]);
-    assert.deepEqual(q('template', ['t.j2'], { template_vars: { a: 1 } }), [`rendered ${DIR}/templates/t.j2 {'a': 1}`]);
+    // Ansible's template vars (generate_ansible_template_vars), then template_vars over them.
+    const tv = `'template_host': '${hostname()}', 'template_path': 't.j2', 'template_fullpath': '${DIR}/templates/t.j2', 'template_uid': '${userInfo().username}', 'ansible_managed': 'Ansible managed'`;
+    assert.deepEqual(q('template', ['t.j2']), [`rendered ${DIR}/templates/t.j2 {${tv}}`]);
+    assert.deepEqual(q('template', ['t.j2'], { template_vars: { a: 1, ansible_managed: 'mine' } }), [
+      `rendered ${DIR}/templates/t.j2 {${tv.replace("'Ansible managed'", "'mine'")}, 'a': 1}`,
+    ]);
     assert.throws(() => q('template', ['x']), /the template file x could not be found for the lookup/);
   });
 

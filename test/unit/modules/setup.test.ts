@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { filterFacts, fnmatchRegExp } from '../../../src/modules/setup.js';
+import { filterFacts } from '../../../src/modules/setup.js';
+import { fnmatchRegExp } from '../../../src/text/fnmatch.js';
 import { getModule } from '../../../src/modules/registry.js';
 import type { ActionModule } from '../../../src/modules/define.js';
 import { argsOf, localIO } from './support.js';
