@@ -14,7 +14,14 @@ function collect(dir) {
 }
 
 const roots = process.argv.slice(2).map((a) => (a.startsWith('test/') ? a : join('test', a)));
-const files = (roots.length ? roots : ['test']).flatMap(collect).sort();
+// The slowest files first (roles and module twins run ansible-playbook beside us; prepare runs whole plays), so the
+// run does not end waiting on one long file started last: longest first, then the rest in path order.
+const SLOW = [/\/roles\//, /-twin\.test\.ts$/, /\/prepare\//];
+const rank = (f) => {
+  const i = SLOW.findIndex((re) => re.test(f));
+  return i < 0 ? SLOW.length : i;
+};
+const files = (roots.length ? roots : ['test']).flatMap(collect).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

@@ -1,5 +1,4 @@
 // `tsinfra hosts PATTERN` (ansible --list-hosts) and `tsinfra inventory --host H | --list` (ansible-inventory).
-import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { selectHosts } from '../inventory/load.js';
 import { inventoryList } from '../inventory/inventory-list.js';

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CommandError, TsinfraError } from '../errors.js';
-import { NO_PROBE, stateResult, type ActionIO, type AnyModule, type ControllerIO, type ExecResult, type RegisteredResult, type VarsFiles } from '../modules/define.js';
+import { NO_PROBE, stateResult, type ActionIO, type ControllerIO, type ExecResult, type RegisteredResult, type VarsFiles } from '../modules/define.js';
 import { isValidEnvName, quote } from '../shell/quote.js';
 import type { Script } from '../shell/script.js';
 import { parseYaml } from '../config/yaml-source.js';

@@ -3,7 +3,7 @@
 // None = null, list = array, tuple = an array marked by tuple(), dict = plain object (insertion order), and
 // Undefined for a name or attribute that resolved to nothing. A Secret acts as its text.
 import { Secret } from '../shell/secret.js';
-import { Undefined, UndefinedError } from './undefined.js';
+import { Undefined } from './undefined.js';
 
 export { Undefined, UndefinedError } from './undefined.js';
 

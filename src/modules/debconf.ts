@@ -151,7 +151,7 @@ export const debconf = defineModule({
     return { path: `debconf:${c.name}`, before: c.previous === undefined ? '' : `${c.question}: ${c.vtype === 'password' ? MASK : c.previous}\n`, after: `${c.question}: ${shownValue(c)}\n` };
   },
   // Ansible's keys: changed → current {q: value} and previous {q: old or ''}; unchanged → current: all the selections.
-  result(a, s, changes) {
+  result(_a, s, changes) {
     const c = changes[0];
     if (!c) return { msg: '', current: s.selections };
     return { msg: '', current: { [c.question]: shownValue(c) }, previous: { [c.question]: c.previous === undefined ? '' : c.vtype === 'password' ? MASK : c.previous } };

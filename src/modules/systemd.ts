@@ -12,7 +12,7 @@
 // reports ok.
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
-import { defineModule, expecting, PlanError, StringEnum, type ArgProblem, type Change } from './define.js';
+import { defineModule, expecting, PlanError, StringEnum, type ArgProblem } from './define.js';
 import { fromBase64 } from './lib/probe-output.js';
 import { stateScript } from './lib/remote-file.js';
 import {

@@ -20,6 +20,7 @@ import { moduleForKey, shortActionName } from './module-catalog.js';
 import { checkKeywords, INHERITED_KEYS, type Checked } from './task-settings.js';
 import type { MapEntry } from './yaml-nodes.js';
 import { ownValue } from '../own-keys.js';
+import { NEAREST_BY_PURPOSE } from './module-equivalents.js';
 
 const ALL_TASK_KEYS: ReadonlySet<string> = new Set([
   ...Object.keys(HandlerKeywords),
@@ -133,6 +134,11 @@ function reportUnknownKey(site: Site, e: MapEntry, modules: ReadonlySet<string>)
     return;
   }
   const short = shortActionName(e.key);
+  const nearest = ownValue(NEAREST_BY_PURPOSE, short);
+  if (nearest !== undefined) {
+    site.problems.add(at, `${site.label}: tsinfra has no module "${e.key}"`, `nearest by purpose: ${nearest} (docs/modules.md)`);
+    return;
+  }
   if (short !== e.key || e.key.includes('.')) {
     site.problems.add(at, `${site.label}: unknown module "${e.key}"${suggestion(short, modules)}`, `modules: ${[...modules].sort().join(', ')}`);
     return;

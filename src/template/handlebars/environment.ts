@@ -2,7 +2,6 @@
 import Handlebars from 'handlebars';
 import { HELPERS } from './helpers.js';
 import { lookupStep, someKeys } from './lookup-step.js';
-import { renderState } from './render-state.js';
 import { TemplateFailure, locOf } from './template-failure.js';
 import { isPlainObject, isTruthy, toText, typeName } from './values.js';
 

@@ -13,7 +13,7 @@ import type { CallContext } from '../../jinja/registry.js';
 import { FILTERS } from '../../jinja/tables.js';
 import { pyLen } from '../../jinja/values.js';
 import { renderState } from './render-state.js';
-import { isEqual, isPlainObject, isTruthy, revealDeep, toText, typeName } from './values.js';
+import { isEqual, isPlainObject, isTruthy, revealDeep, typeName } from './values.js';
 
 export interface HelperSpec {
   name: string;

@@ -132,3 +132,19 @@ test('template src: a missing static file and a template that does not compile a
   assert.match(problems[0]!, /tasks\/main.yml:3:10: task "broken": template src "app.conf.j2": .*app.conf.j2.*no_such_filter/);
   assert.match(problems[1]!, /site.yml:5:24: task "missing": template src "nope.conf.j2" not found \(looked for templates\/nope.conf.j2, nope.conf.j2\)/);
 });
+
+test('an Ansible module tsinfra lacks names the nearest module by purpose, not by spelling', async () => {
+  const problems = await problemsReal({
+    'site.yml': `- hosts: all
+  tasks:
+    - ufw: { rule: allow, port: "22" }
+    - community.general.ufw: { rule: allow, port: "22" }
+    - ansible.builtin.uri: { url: "http://x" }
+`,
+  });
+  assert.deepEqual(problems.map((p) => p.replace(/ \/\S+site\.yml:\d+:\d+:/, '')), [
+    '3:7 task #1 in site.yml: tsinfra has no module "ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
+    '4:7 task #2 in site.yml: tsinfra has no module "community.general.ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
+    '5:7 task #3 in site.yml: tsinfra has no module "ansible.builtin.uri" (hint: nearest by purpose: get_url (to download a file) or command with curl (docs/modules.md))',
+  ]);
+});
