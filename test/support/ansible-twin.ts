@@ -113,3 +113,20 @@ export function differences(a: Record<string, unknown>, b: Record<string, unknow
   }
   return out;
 }
+
+/** Each case's registered keys on both hosts: how many agree, and each disagreement as `case.key: …`. */
+export async function compareRegistered(
+  lab: LabInfo,
+  hosts: { ansible: string; ours: string },
+  cases: readonly (readonly [name: string, args: string, keys: readonly string[]])[],
+): Promise<{ agreed: number; disagree: string[] }> {
+  let agreed = 0;
+  const disagree: string[] = [];
+  for (const [name, , keys] of cases) {
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+    const d = differences(pick(await registeredOn(lab, hosts.ours, name)), pick(await registeredOn(lab, hosts.ansible, name)));
+    disagree.push(...d.map((x) => `${name}.${x}`));
+    agreed += keys.length - d.length;
+  }
+  return { agreed, disagree };
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostExec, ok, startLab } from '../../support/lab.js';
-import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, differences, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
+import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, dumpTask, registeredOn, tsinfraPlay, compareRegistered } from '../../support/ansible-twin.js';
 
 const lab = ANSIBLE_PLAYBOOK ? await startLab({ kind: 'namespace', hosts: 2 }) : undefined;
 const THEIRS = 'master1';
@@ -34,16 +34,7 @@ test('debconf sets what Ansible sets, registering the same keys', { timeout: 600
   const ours = await tsinfraPlay(lab!, OURS, book(true));
   assertBothSucceeded(theirs, ours);
   assert.ok(!ours.output.includes(SECRET), 'the password is not in tsinfra output');
-  let agreed = 0;
-  const disagree: string[] = [];
-  for (const [name, , keys] of CASES) {
-    const a = await registeredOn(lab!, THEIRS, name);
-    const b = await registeredOn(lab!, OURS, name);
-    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-    const d = differences(pick(b), pick(a));
-    disagree.push(...d.map((x) => `${name}.${x}`));
-    agreed += keys.length - d.length;
-  }
+  const { agreed, disagree } = await compareRegistered(lab!, { ansible: THEIRS, ours: OURS }, CASES);
   const sa = ok(await hostExec(lab!, THEIRS, STATE));
   const sb = ok(await hostExec(lab!, OURS, STATE));
   process.stderr.write(`debconf differential: ${agreed} registered keys agree over ${CASES.length} tasks, ${disagree.length} differ; debconf state ${sa === sb ? 'identical' : 'differs'}\n`);

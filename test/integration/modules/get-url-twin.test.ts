@@ -7,7 +7,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { hostExec, ok, startLab } from '../../support/lab.js';
-import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, differences, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
+import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, dumpTask, tsinfraPlay, compareRegistered } from '../../support/ansible-twin.js';
 import { startFileServer } from '../../support/file-server.js';
 
 const lab = ANSIBLE_PLAYBOOK ? await startLab({ kind: 'namespace', hosts: 2 }) : undefined;
@@ -47,16 +47,7 @@ test('get_url downloads what Ansible downloads, registering the same keys', { ti
   const ours = await tsinfraPlay(lab!, OURS, book(true));
   assertBothSucceeded(theirs, ours);
 
-  let agreed = 0;
-  const disagree: string[] = [];
-  for (const [name, , keys] of CASES) {
-    const a = await registeredOn(lab!, THEIRS, name);
-    const b = await registeredOn(lab!, OURS, name);
-    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, r[k]]));
-    const d = differences(pick(b), pick(a));
-    disagree.push(...d.map((x) => `${name}.${x}`));
-    agreed += keys.length - d.length;
-  }
+  const { agreed, disagree } = await compareRegistered(lab!, { ansible: THEIRS, ours: OURS }, CASES);
   const filesA = ok(await hostExec(lab!, THEIRS, FILES));
   const filesB = ok(await hostExec(lab!, OURS, FILES));
   process.stderr.write(`get_url differential: ${agreed} registered keys agree over ${CASES.length} tasks, ${disagree.length} differ; files ${filesA === filesB ? 'identical' : 'differ'} (${filesA.trim().split('\n').length} files)\n`);
