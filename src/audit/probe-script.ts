@@ -18,14 +18,16 @@ export interface ProbeScriptOptions {
 export const NO_PROBE_TOOL_EXIT = 3;
 
 // `err=$(...)` takes the exit code of the substitution; 124 is timeout(1)'s "timed out". Messages are in the C
-// locale, so a refusal reads "Connection refused" (bash and every nc).
-const PROBE_FUNCTION = raw(`probe() {
+// locale, so a refusal reads "Connection refused" (bash and every nc). A probe that gets no answer is tried once
+// more with twice the time before it counts as filtered: on a loaded host, starting the probe's processes can eat
+// the first timeout, and an open port reported filtered would hide a violation.
+const PROBE_FUNCTION = raw(`attempt() {
   if [ "$via" = bash ]; then
-    err=$(timeout "$T" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$2" "$3" 2>&1)
+    err=$(timeout "$1" bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$3" "$4" 2>&1)
   elif [ "$has_timeout" = yes ]; then
-    err=$(timeout "$T" nc -v -z -w "$W" "$2" "$3" 2>&1)
+    err=$(timeout "$1" nc -v -z -w "$2" "$3" "$4" 2>&1)
   else
-    err=$(nc -v -z -w "$W" "$2" "$3" 2>&1)
+    err=$(nc -v -z -w "$2" "$3" "$4" 2>&1)
   fi
   rc=$?
   if [ "$rc" -eq 0 ]; then s=open
@@ -33,6 +35,10 @@ const PROBE_FUNCTION = raw(`probe() {
   else
     case $err in *[Rr]efused*) s=closed ;; *) s=filtered ;; esac
   fi
+}
+probe() {
+  attempt "$T" "$W" "$2" "$3"
+  if [ "$s" = filtered ]; then attempt "$T2" "$W2" "$2" "$3"; fi
   echo "$1 $3 $s"
 }`);
 
@@ -54,18 +60,21 @@ export function probeCount(o: Pick<ProbeScriptOptions, 'targets' | 'ports'>): nu
   return o.targets.length * o.ports.length;
 }
 
-/** How long the whole script may take: every wave of probes times out, plus slack for the connection. */
+/** How long the whole script may take before it is killed as hung: every wave of probes times out twice (the retry
+ * has twice the time), plus a generous minute, because on a loaded host starting a hundred probe processes is slow
+ * and a killed script loses every probe it made. */
 export function probeScriptBudgetMs(o: ProbeScriptOptions): number {
   const waves = Math.ceil(probeCount(o) / Math.max(1, o.parallel));
-  return waves * (o.timeoutMs + 1000) + 10_000;
+  return waves * (3 * o.timeoutMs + 1000) + 60_000;
 }
 
 export function probeScript(o: ProbeScriptOptions): Script {
   const { t, w } = seconds(o.timeoutMs);
+  const retry = seconds(2 * o.timeoutMs);
   const lines: Script[] = [
     raw('# tsinfra audit ports: one line per probe, TARGET PORT STATE'),
     raw('LC_ALL=C; export LC_ALL'),
-    sh`T=${t}; W=${w}`,
+    sh`T=${t}; W=${w}; T2=${retry.t}; W2=${retry.w}`,
     TOOL_CHECK,
     PROBE_FUNCTION,
   ];

@@ -24,13 +24,13 @@ test('one background probe per target and port, quoted, a wait every `parallel` 
   const waits = lines.map((l, i) => (l === 'wait' ? i : -1)).filter((i) => i >= 0);
   assert.equal(waits.length, 2, 'after the 4th probe and at the end');
   assert.equal(lines.at(-1), 'wait');
-  assert.match(s, /^T=0\.7; W=1$/m, 'timeout(1) takes fractions, nc -w whole seconds');
+  assert.match(s, /^T=0\.7; W=1; T2=1\.4; W2=2$/m, 'timeout(1) takes fractions, nc -w whole seconds; the retry has twice the time');
   assert.doesNotMatch(s, /\$'/, "no bash-only $'…' quoting: dash runs it");
 });
 
-test('the budget covers every wave timing out', () => {
+test('the budget covers every wave timing out twice (the retry has twice the time)', () => {
   const o = { targets, ports: [1, 2, 3, 4, 5], timeoutMs: 1000, parallel: 4 };
-  assert.equal(probeScriptBudgetMs(o), 3 * 2000 + 10_000);
+  assert.equal(probeScriptBudgetMs(o), 3 * (3000 + 1000) + 60_000);
 });
 
 test('parseProbeOutput keeps TARGET PORT STATE lines and skips anything else', () => {
@@ -103,6 +103,18 @@ esac
     { host: 'far', port: 8, state: 'filtered' },
   ]);
   assert.ok(Date.now() - started < 3000, 'probes run in parallel and time out');
+});
+
+test('a probe that times out once is tried again before it reads filtered (a loaded host is slow to start it)', () => {
+  // A stand-in bash whose first connect hangs past the timeout and whose second connects.
+  const bash = `#!/bin/sh
+if [ ! -e "${dir}/tried-$4" ]; then : > "${dir}/tried-$4"; sleep 5; fi
+exit 0
+`;
+  const bin = pathWith('slow-start', { timeout: null, sleep: null, bash });
+  const r = runScript(probeScript({ targets: [{ host: 'busy', address: '10.0.0.9' }], ports: [9], timeoutMs: 300, parallel: 10 }).text, { PATH: bin });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(parseProbeOutput(r.stdout), [{ host: 'busy', port: 9, state: 'open' }]);
 });
 
 test('without bash it falls back to nc -z (refused → closed, hung → filtered by timeout, success → open)', () => {

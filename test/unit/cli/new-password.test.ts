@@ -1,12 +1,12 @@
 // Password sources of `tsinfra passwd` that need no terminal: generation, the first line of a stream, the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { generatePassword, readFirstLine, writeSecretFile } from '../../../src/cli/new-password.js';
 import { secret } from '../../../src/shell/secret.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 test('generated passwords: requested length, letters and digits, different every time, masked', () => {
   const a = generatePassword(24);
@@ -33,7 +33,7 @@ test('readFirstLine: up to the first newline (\\n or \\r\\n), or all of a stream
 });
 
 test('writeSecretFile: a new file of mode 600 whatever the umask; an existing file is never overwritten', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tsinfra-newpw-'));
+  const dir = tempDir('tsinfra-newpw-');
   const path = join(dir, 'pw');
   const old = process.umask(0o000);
   try {

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { ansibleFilters } from '../../../src/jinja/filters/ansible-filters.js';
 import { Undefined, UndefinedError } from '../../../src/jinja/undefined.js';
 import { F, T, U, fakeContext, repr } from './ansible-fake-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 type Expect = { ok: string } | { err: string };
 const FILTERS = new Map(ansibleFilters.map((d) => [d.name, d]));
@@ -722,9 +723,8 @@ describe('ansible filters: the rest', () => {
   });
 
   it('fileglob and realpath look at the controller file system', async () => {
-    const { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(`${tmpdir()}/tsinfra-glob-`);
+    const { writeFileSync, mkdirSync, symlinkSync } = await import('node:fs');
+    const dir = tempDir('tsinfra-glob-');
     writeFileSync(`${dir}/a.conf`, '');
     writeFileSync(`${dir}/.hidden.conf`, '');
     mkdirSync(`${dir}/d.conf`);

@@ -1,10 +1,10 @@
 // Ansible's tests against ansible-core 2.14: `ok` is Python's repr of the test's result there, `err` a raise.
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ansibleTests } from '../../../src/jinja/tests/ansible-tests.js';
 import { F, T, fakeContext, repr } from './ansible-fake-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 type Expect = { ok: string } | { err: string };
 const TESTS = new Map(ansibleTests.map((d) => [d.name, d]));
@@ -162,7 +162,7 @@ describe('ansible tests: the rest', () => {
   });
 
   it('file tests look at the controller file system', () => {
-    const dir = mkdtempSync(`${tmpdir()}/tsinfra-tests-`);
+    const dir = tempDir('tsinfra-tests-');
     writeFileSync(`${dir}/f`, 'x');
     mkdirSync(`${dir}/d`);
     symlinkSync(`${dir}/f`, `${dir}/l`);

@@ -1,17 +1,18 @@
 // Lookup plugins called as Ansible's run() is: `terms` are lookup()'s positional arguments as given. Expectations
 // were taken from ansible-core 2.14 with the same files under a play directory.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname, userInfo } from 'node:os';
 import { describe, it } from 'node:test';
 import { lookups } from '../../../src/jinja/lookups/index.js';
 import { UndefinedError } from '../../../src/jinja/undefined.js';
 import { T, U, fakeContext, repr, type FakeOptions } from './ansible-fake-context.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const LOOKUPS = new Map(lookups.map((d) => [d.name, d]));
 
 function play(): string {
-  const dir = mkdtempSync(`${tmpdir()}/tsinfra-lookup-`);
+  const dir = tempDir('tsinfra-lookup-');
   mkdirSync(`${dir}/files`);
   mkdirSync(`${dir}/templates`);
   writeFileSync(`${dir}/files/a.txt`, '  hello\n\n');

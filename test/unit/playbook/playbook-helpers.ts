@@ -1,6 +1,5 @@
 // Shared by the playbook tests: fixture paths, loading with the fake catalog, throwaway projects on disk.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
@@ -8,6 +7,7 @@ import { loadPlaybook, type LoadPlaybookOptions } from '../../../src/playbook/lo
 import type { PlaybookPlan, TaskNode } from '../../../src/playbook/playbook-plan.js';
 import { ValidationErrors } from '../../../src/playbook/validation-errors.js';
 import { fakeCatalog } from './fake-catalog.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'playbooks');
 export const GOOD = join(FIXTURES, 'good');
@@ -29,7 +29,7 @@ export async function problemsOf(path: string, options: Partial<LoadPlaybookOpti
 
 /** Write `files` (relative path → text) into a fresh temp directory and return its path. */
 export function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsinfra-pb-'));
+  const dir = tempDir('tsinfra-pb-');
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, rel)), { recursive: true });
     writeFileSync(join(dir, rel), text);
