@@ -18,7 +18,9 @@ packages=(
   debootstrap systemd-container # the systemd lab hosts' rootfs and systemd-nspawn
   procps psmisc util-linux      # ps, nsenter/unshare
   busybox                       # a second POSIX sh and sed: the apt probe is checked under them too
-  ca-certificates
+  cron unzip zip xz-utils       # crontab, unzip/zipinfo and xz: the cron and unarchive modules' twin test on lab hosts
+  at patch locales libcap2-bin  # the at, patch, locale_gen and capabilities modules' twin test (community-batch-twin)
+  ca-certificates git           # git: tsinfra roles install clones git role sources (and its twin test)
   ansible python3-jinja2        # the oracles for the Jinja differential tests only; not used at run time
 )
 missing=()

@@ -31,9 +31,16 @@ export class TsinfraError extends Error {
 /** A file the user wrote is wrong: always names file:line:column when known. */
 export class ConfigError extends TsinfraError {
   readonly position: SourcePosition;
-  constructor(position: SourcePosition, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  /** The offending lines with a caret under the column (text/code-frame.ts), shown after the message. */
+  readonly frame?: string;
+  constructor(position: SourcePosition, message: string, options: { hint?: string; cause?: unknown; frame?: string } = {}) {
     super('TSI_CONFIG', `${formatPosition(position)}: ${message}`, options);
     this.position = position;
+    this.frame = options.frame || undefined;
+  }
+
+  override describe(): string {
+    return this.frame ? `${super.describe()}\n${this.frame}` : super.describe();
   }
 }
 
@@ -64,10 +71,13 @@ export class CommandError extends TsinfraError {
   readonly signal: string | null;
   readonly stdout: string;
   readonly stderr: string;
-  constructor(opts: { host: string; what: string; exitCode: number | null; signal: string | null; stdout: string; stderr: string }) {
+  /** What failed: `become`, `<module> probe`, `<module> apply`… */
+  readonly what: string;
+  constructor(opts: { host: string; what: string; exitCode: number | null; signal: string | null; stdout: string; stderr: string; hint?: string }) {
     const tail = opts.stderr.trim().slice(-200);
     const how = opts.signal ? `killed by ${opts.signal}` : `exit ${opts.exitCode}`;
-    super('TSI_COMMAND', `${opts.host}: ${opts.what} failed (${how})${tail ? `: ${tail}` : ''}`);
+    super('TSI_COMMAND', `${opts.host}: ${opts.what} failed (${how})${tail ? `: ${tail}` : ''}`, { hint: opts.hint });
+    this.what = opts.what;
     this.host = opts.host;
     this.exitCode = opts.exitCode;
     this.signal = opts.signal;

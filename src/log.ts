@@ -1,5 +1,7 @@
 // Diagnostics (not user output): pino, one child logger per host, secrets redacted by path.
 import { pino, type Logger } from 'pino';
+import { MASK } from './shell/secret.js';
+import { maskingOutput } from './vault/mask-vault-values.js';
 
 export type { Logger };
 
@@ -28,9 +30,10 @@ export interface LogOptions {
 /** Without a file, logs go nowhere unless the level is debug/trace (then stderr): the terminal is for reporters. */
 export function createLogger(opts: LogOptions = {}): Logger {
   const level = opts.level ?? 'info';
-  const redact = { paths: REDACT_PATHS, censor: '***' };
-  if (opts.file) return pino({ level, redact }, pino.destination({ dest: opts.file, sync: true, mkdir: true }));
-  if (level === 'debug' || level === 'trace') return pino({ level, redact }, pino.destination(2));
+  const redact = { paths: REDACT_PATHS, censor: MASK };
+  // Paths redact by name; maskingOutput masks vault plaintexts by value, wherever they sit in a line.
+  if (opts.file) return pino({ level, redact }, maskingOutput(pino.destination({ dest: opts.file, sync: true, mkdir: true })));
+  if (level === 'debug' || level === 'trace') return pino({ level, redact }, maskingOutput(pino.destination(2)));
   return pino({ level: 'silent' });
 }
 

@@ -165,7 +165,9 @@ async function probeOutside(targets: ProbeTarget[], o: RunPortAuditOptions): Pro
     targets.flatMap((t) =>
       o.ports.map((port) =>
         limit(async (): Promise<ProbeResult> => {
-          const state = await probeFromController(t.address, port, o.timeoutMs);
+          // As on the vantage hosts: no answer is tried once more with twice the time before it counts as filtered.
+          const first = await probeFromController(t.address, port, o.timeoutMs);
+          const state = first === 'filtered' ? await probeFromController(t.address, port, 2 * o.timeoutMs) : first;
           return { host: t.host, vantage: 'outside', from: 'controller', address: t.address, port, state };
         }),
       ),

@@ -8,15 +8,22 @@ import type { CommandContext } from './command-context.js';
 import { exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions, type SelectedHosts } from './host-options.js';
 import { noHostsMatched, withHostSession } from './host-session.js';
+import { parseExtraVars, withExtraVars } from './extra-vars.js';
+import { ensureVaultSecrets } from './vault-options.js';
 
 interface ShellOptions extends HostOptions {
   commandTimeout?: string;
+  extraVars?: string[];
 }
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 type Check = (selected: SelectedHosts) => (r: AdHocResult) => AdHocResult;
 
 async function runCommand(pattern: string, command: string, o: ShellOptions, ctx: CommandContext, makeCheck?: Check): Promise<void> {
-  const selected = await selectFromOptions(pattern, o);
+  await ensureVaultSecrets(o); // -e @file may hold vault data
+  const extraVars = parseExtraVars(o.extraVars);
+  const selected = withExtraVars(await selectFromOptions(pattern, o), extraVars);
   const check = makeCheck?.(selected);
   if (noHostsMatched(pattern, selected, ctx)) return;
   const secrets = secretsOf(selected);
@@ -51,6 +58,7 @@ export function registerAdHocCommands(program: Command, ctx: CommandContext): vo
       .argument('<command>', 'shell command line, run by the login shell of the remote user'),
   )
     .addOption(new Option('--command-timeout <seconds>', 'kill the command after this long'))
+    .option('-e, --extra-vars <vars>', 'k=v, {json} or @file.yaml: connection and become variables for every host (repeatable)', collect)
     .action((pattern: string, command: string, o: ShellOptions) => runCommand(pattern, command, o, ctx));
 
   addHostOptions(
@@ -58,7 +66,9 @@ export function registerAdHocCommands(program: Command, ctx: CommandContext): vo
       .command('ping')
       .description('check that each matched host is reachable over SSH (and that become works, with --become)')
       .argument('<pattern>', 'host pattern'),
-  ).action((pattern: string, o: HostOptions) =>
+  )
+    .option('-e, --extra-vars <vars>', 'k=v, {json} or @file.yaml: connection and become variables for every host (repeatable)', collect)
+    .action((pattern: string, o: ShellOptions) =>
     // With become, prove we really are the target user: `id -un` must print it.
     runCommand(pattern, 'id -un', o, ctx, (selected) => {
       const expected = new Map(selected.hosts.map((h) => [h.name, selected.becomeOf(h)?.user ?? selected.targetOf(h).user]));

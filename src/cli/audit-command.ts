@@ -14,7 +14,7 @@ import { findPolicyRole, policyVarsResolver } from '../audit/policy-vars.js';
 import { runPortAudit, type AuditHost } from '../audit/run-port-audit.js';
 import { chooseVantages } from '../audit/vantage-choice.js';
 import type { CommandContext } from './command-context.js';
-import { exitCodeForRun } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { noHostsMatched, withHostSession } from './host-session.js';
 import { secretsOf } from './secrets-of.js';
@@ -64,7 +64,9 @@ function labNeighbourNetns(allVars: Record<string, unknown>): string | undefined
 
 function exitCodeOf(report: PortAuditReport): number {
   const s = summarizeAudit(report);
-  return exitCodeForRun({ failed: s.violations, unreachable: s.problems + s.unknown });
+  // docs/audit.md: a violation (2) wins over an audit that could not fully run (3, its own code: not Ansible's 4).
+  if (s.violations > 0) return ExitCode.hostFailed;
+  return s.problems + s.unknown > 0 ? 3 : ExitCode.ok;
 }
 
 async function auditPorts(o: AuditPortsOptions, ctx: CommandContext): Promise<void> {

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseYaml } from '../config/yaml-source.js';
 import { UsageError } from '../errors.js';
+import type { SelectedHosts } from './host-options.js';
 
 /** `-e k=v`, `-e '{"k": 1}'`, `-e @file.yaml` — later ones win, as in Ansible. */
 export function parseExtraVars(specs: string[] = []): Record<string, unknown> {
@@ -33,4 +34,14 @@ function readExtraVarsFile(spec: string): string {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(`-e ${spec}: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read file (${code ?? err})`}`);
   }
+}
+
+/**
+ * The hosts as `-e` sees them: extra vars override every host's variables (Ansible's highest precedence), so
+ * `-e ansible_user=deploy` or `-e @secrets.yml` with ansible_become_password reach the connection, and their secrets
+ * are redacted like the inventory's (secretsOf reads the hosts' vars).
+ */
+export function withExtraVars(selected: SelectedHosts, extraVars: Record<string, unknown>): SelectedHosts {
+  if (Object.keys(extraVars).length === 0) return selected;
+  return { ...selected, hosts: selected.hosts.map((h) => ({ ...h, vars: { ...h.vars, ...extraVars } })) };
 }

@@ -2,7 +2,9 @@
 import { UsageError } from '../errors.js';
 import { selectHosts } from '../inventory/load.js';
 import { inventoryList } from '../inventory/inventory-list.js';
+import { inventoryGraph } from '../inventory/inventory-graph.js';
 import { isSecretName, maskSecrets } from '../inventory/mask-secrets.js';
+import { MASK } from '../shell/secret.js';
 import type { Host } from '../inventory/types.js';
 import type { RegisterCommand } from './command-context.js';
 import { addInventoryOption, loadFromFlags, type InventoryFlags } from './inventory-options.js';
@@ -32,14 +34,26 @@ export const registerInventoryCommands: RegisterCommand = (program) => {
     });
 
   addInventoryOption(
-    program.command('inventory').description("show one host's merged variables and where each was set (--host), or everything as ansible-inventory --list JSON (--list)"),
+    program
+      .command('inventory')
+      .description("show one host's merged variables and where each was set (--host), everything as ansible-inventory --list JSON (--list), or the group tree (--graph)")
+      .argument('[group]', 'with --graph: the group to start at (default all)'),
   )
     .option('--host <name>', "the host's variables, with the file:line each one comes from")
+    .option('--playbook-dir <dir>', 'add the group_vars/ and host_vars/ beside a playbook in DIR (as ansible-inventory)')
     .option('--list', 'all groups and hosts as JSON (the shape of ansible-inventory --list)')
+    .option('--graph', 'the groups and hosts as a tree (as ansible-inventory --graph)')
+    .option('--vars', 'with --graph: show variables too')
     .option('--json', 'machine-readable output for --host')
-    .action(async (flags: InventoryFlags & { host?: string; list?: boolean; json?: boolean }) => {
-      if (!flags.host === !flags.list) throw new UsageError('give exactly one of --host NAME or --list');
+    .action(async (group: string | undefined, flags: InventoryFlags & { host?: string; list?: boolean; graph?: boolean; vars?: boolean; json?: boolean }) => {
+      if ([flags.host, flags.list, flags.graph].filter(Boolean).length !== 1) throw new UsageError('give exactly one of --host NAME, --list or --graph');
       const inventory = await loadFromFlags(flags);
+      if (flags.graph) {
+        const graph = inventoryGraph(inventory, group ?? 'all', { vars: flags.vars });
+        if (graph === undefined) throw new UsageError(`no group named ${JSON.stringify(group)}: --graph starts at a group`);
+        print(graph);
+        return;
+      }
       if (flags.list) {
         print(JSON.stringify(inventoryList(inventory), null, 2));
         return;
@@ -58,7 +72,7 @@ function hostJson(host: Host): Record<string, unknown> {
 function hostText(host: Host): string {
   const masked = maskSecrets(host.vars);
   const names = Object.keys(masked).sort();
-  const rows = names.map((name) => [name, isSecretName(name) ? '***' : JSON.stringify(masked[name]), host.origins[name] ?? '']);
+  const rows = names.map((name) => [name, isSecretName(name) ? MASK : JSON.stringify(masked[name]), host.origins[name] ?? '']);
   const lines = [`host ${host.name} (groups: ${host.groups.join(', ')})`];
   if (rows.length === 0) return [...lines, '(no variables)'].join('\n');
   const widths = [0, 1].map((col) => Math.min(48, Math.max(...rows.map((r) => r[col]!.length), col === 0 ? 8 : 5)));

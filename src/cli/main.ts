@@ -19,8 +19,21 @@ const COMMANDS: Record<string, LoadCommand> = {
   passwd: () => import('./passwd-command.js').then((m) => m.registerPasswdCommand),
   audit: () => import('./audit-command.js').then((m) => m.registerAuditCommand),
   template: () => import('./template-command.js').then((m) => m.registerTemplateCommand),
+  doc: () => import('./doc-command.js').then((m) => m.registerDocCommand),
+  config: () => import('./config-command.js').then((m) => m.registerConfigCommand),
+  roles: () => import('./roles-command.js').then((m) => m.registerRolesCommand),
+  vault: () => import('./vault-command.js').then((m) => m.registerVaultCommand),
+  adhoc: () => import('./ad-hoc-module-command.js').then((m) => m.registerAdHocModuleCommand),
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
+
+/** `tsinfra PATTERN -m MODULE -a ARGS` (as `ansible`): a first word that is no command, with -m/-a after it, is a pattern. */
+function withAdHocCommand(argv: string[]): string[] {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-') || Object.hasOwn(COMMANDS, first) || Object.hasOwn(ALIASES, first)) return argv;
+  const isAdHoc = argv.slice(3).some((a) => /^(-[ma]|--args(=|$)|--module-name(=|$))/.test(a));
+  return isAdHoc ? [...argv.slice(0, 2), 'adhoc', ...argv.slice(2)] : argv;
+}
 
 function commandModulesFor(name: string | undefined): LoadCommand[] {
   const key = name === undefined ? undefined : ownValue(ALIASES, name) ?? name;
@@ -34,6 +47,7 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  argv = withAdHocCommand(argv);
   // `tsinfra ... | head` closes our stdout early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(exitCodeOnPipeClose);
@@ -57,10 +71,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return ExitCode.ok;
-      return ExitCode.badOptions;
+      return ExitCode.usage; // as argparse: an unknown option or a missing argument exits 2
     }
     if (err instanceof TsinfraError) {
-      process.stderr.write(`tsinfra: ${err.describe()}\n`);
+      const { maskVaultValues } = await import('../vault/mask-vault-values.js'); // no vault plaintext in an error
+      process.stderr.write(maskVaultValues(`tsinfra: ${err.describe()}\n`));
       return exitCodeForError(err);
     }
     process.stderr.write(`tsinfra: unexpected error (a bug, please report it): ${(err as Error)?.stack ?? err}\n`);

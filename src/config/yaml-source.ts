@@ -21,6 +21,9 @@ import {
   type YAMLError,
 } from 'yaml';
 import { ConfigError, type SourcePosition } from '../errors.js';
+import { codeFrame } from '../text/code-frame.js';
+import { decryptVaultFile, markVaultPlaintext, VaultValue } from '../vault/keyring.js';
+import { isVaultText } from '../vault/vault-format.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -60,10 +63,6 @@ export interface YamlSource {
   errorAt(path: YamlPath, message: string, options?: { key?: boolean; hint?: string }): ConfigError;
 }
 
-/** The value Ansible's `!vault` tag carries; shaped like ansible-inventory's JSON output so it round-trips. */
-export interface VaultValue {
-  __ansible_vault: string;
-}
 
 // PyYAML's YAML 1.1 resolver, which Ansible uses: `y`/`n` stay strings, `09` stays a string,
 // `1e3` stays a string (floats need a dot and a signed exponent) and dates stay strings.
@@ -74,10 +73,12 @@ const PYYAML_TESTS: Record<string, RegExp> = {
   [/^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/.source]: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*[eE][-+][0-9]+$/,
 };
 
+// An inline `!vault` value stays encrypted until read (see parseYaml, which gives it its position and decrypts it
+// at once when this run's vault secrets can).
 const vaultTag: ScalarTag = {
   tag: '!vault',
-  identify: () => false,
-  resolve: (text: string): VaultValue => ({ __ansible_vault: text }),
+  identify: (value) => value instanceof VaultValue,
+  resolve: (text: string) => new VaultValue(text),
 };
 
 // `!unsafe` only tells Ansible not to template the string; the value itself is the string.
@@ -99,6 +100,13 @@ function adjustTags(tags: Tags): Tags {
 
 /** Parse YAML text; throws ConfigError (file:line:column) on syntax errors, duplicate keys and unknown tags. */
 export function parseYaml(text: string, file: string, options: YamlSourceOptions = {}): YamlSource {
+  // A whole vault-encrypted file (group_vars, vars_files, include_vars, -e @file...) is decrypted as Ansible's
+  // loader does: with this run's secrets, at load.
+  const isEncrypted = isVaultText(text);
+  if (isEncrypted) {
+    text = decryptVaultFile(text, file);
+    markVaultPlaintext(text); // each of its lines too: an error's code frame may quote them
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     version: options.version ?? '1.1', // YAML 1.1 as PyYAML reads it, so Ansible files keep their meaning (docs/inventory.md)
@@ -114,6 +122,14 @@ export function parseYaml(text: string, file: string, options: YamlSourceOptions
   };
   const firstError = doc.errors[0];
   if (firstError) throw yamlSyntaxError(firstError, doc, text, at);
+  const template = unquotedTemplateStart(doc);
+  if (template !== undefined) {
+    const pos = at(template);
+    throw new ConfigError(pos, 'invalid YAML: a value that starts with "{{" must be quoted; unquoted, YAML reads it as a mapping', {
+      hint: 'quote the whole value, e.g. "{{ item }}"',
+      frame: codeFrame(text, pos.line!, pos.column!),
+    });
+  }
   const badTag = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (badTag) {
     const tag = /tag: (\S+)/.exec(badTag.message)?.[1] ?? 'tag';
@@ -126,7 +142,27 @@ export function parseYaml(text: string, file: string, options: YamlSourceOptions
       hint: 'define the anchor (&name) earlier in the same file',
     });
   }
+  revealVaultScalars(doc, at, isEncrypted);
   return makeSource(file, doc, at);
+}
+
+/**
+ * Inline `!vault` values learn where they are and become their plaintext when the keyring can decrypt them (else they
+ * stay VaultValues that fail, naming file:line, where they are used). Every string from a vault is remembered for
+ * masking: each inline value, and each string of a whole encrypted file.
+ */
+function revealVaultScalars(doc: Document.Parsed, at: (offset: number) => SourcePosition, isEncrypted: boolean): void {
+  visit(doc, {
+    Scalar(key, node) {
+      if (node.value instanceof VaultValue) {
+        if (node.range) node.value.at = at(node.range[0]);
+        const plaintext = node.value.tryReveal();
+        if (plaintext !== undefined) node.value = plaintext;
+      } else if (isEncrypted && key !== 'key' && typeof node.value === 'string') {
+        markVaultPlaintext(node.value);
+      }
+    },
+  });
 }
 
 // yaml parses `*name` without a matching `&name` but throws a bare ReferenceError when the value is read.
@@ -289,7 +325,39 @@ function badMergeKey(within: Node | Document): unknown {
 }
 
 function yamlSyntaxError(err: YAMLError, doc: Document.Parsed, text: string, at: (offset: number) => SourcePosition): ConfigError {
-  const pos = at(err.pos[0]);
+  const e = describeYamlError(err, doc, text, at);
+  const { line, column } = e.position;
+  return line === undefined ? e : new ConfigError(e.position, e.message.slice(e.message.indexOf(': ') + 2), { hint: e.hint, frame: codeFrame(text, line, column ?? 1) });
+}
+
+/**
+ * Where the user must look, from where yaml noticed: yaml often reports the start of the line after the mistake
+ * (an unclosed `[` is found at the next key) or the indentation before a token; Ansible (PyYAML) points at the
+ * token itself.
+ */
+function errorOffset(err: YAMLError, text: string): number {
+  let offset = err.pos[0];
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  // An unclosed flow collection: the line that lacks the bracket is the last one with content before this point.
+  if (/end with a [\]}]/.test(err.message)) {
+    let back = offset - 1;
+    while (back > 0 && /\s/.test(text[back]!)) back--;
+    return back + 1;
+  }
+  // `key: a: b`: the second `: ` is the mistake.
+  if (err.code === 'BLOCK_AS_IMPLICIT_KEY' && /compact mappings/.test(err.message)) {
+    const lineEnd = text.indexOf('\n', offset);
+    const colon = text.slice(offset, lineEnd < 0 ? undefined : lineEnd).search(/:(\s|$)/);
+    if (colon >= 0) return offset + colon;
+  }
+  if (err.code !== 'TAB_AS_INDENT' && /^[ \t]*$/.test(text.slice(lineStart, offset))) {
+    while (offset < text.length && (text[offset] === ' ' || text[offset] === '\t')) offset++;
+  }
+  return offset;
+}
+
+function describeYamlError(err: YAMLError, doc: Document.Parsed, text: string, at: (offset: number) => SourcePosition): ConfigError {
+  const pos = at(errorOffset(err, text));
   switch (err.code) {
     case 'MISSING_CHAR': {
       // yaml reports an unclosed quote where the file ends; the opening quote is what the user must fix.
@@ -310,6 +378,17 @@ function yamlSyntaxError(err: YAMLError, doc: Document.Parsed, text: string, at:
     default:
       return new ConfigError(pos, `invalid YAML: ${plainReason(err.message)}`);
   }
+}
+
+/** `key: {{ x }}`: a flow mapping whose key is itself a mapping, which PyYAML refuses ("unacceptable key"). */
+function unquotedTemplateStart(doc: Document.Parsed): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Map(_key, node) {
+      if (start === undefined && node.flow && node.items.some((p) => isMap(p.key) && (p.key as { flow?: boolean }).flow)) start = node.range?.[0];
+    },
+  });
+  return start;
 }
 
 function unclosedQuoteStart(doc: Document.Parsed, end: number): number | undefined {

@@ -3,8 +3,7 @@
 // variables). Pure: every value comes from the probes the script printed (engine/facts.ts), each derived the way
 // ansible-core's own collectors (ansible/module_utils/facts/) derive it, so real roles see what they see under Ansible.
 //
-// Left out, because they would cost processes or big reads on every host for facts roles rarely read: `python` and
-// `python_version` (a python process), `processor` (the model list: all of /proc/cpuinfo), `devices`, `mounts`,
+// Left out, because they would cost processes or big reads on every host for facts roles rarely read: `processor` (the model list: all of /proc/cpuinfo), `devices`, `mounts`,
 // `lvm`, `dns`, `selinux`, `apparmor`, `cmdline`, `ssh_host_key_*`, `dmi`/`bios_*`/`product_*`, `loadavg`,
 // `uptime_seconds`, `userspace_*`, `interfaces[*].speed/module/pciid/features`; the interface type `bridge`/`bonding`
 // (bridges read as `ether`); and the virtualization checks through /proc/cpuinfo, /proc/modules and dmidecode.
@@ -52,6 +51,7 @@ export function ansibleFacts(input: AnsibleFactsInput): AnsibleFacts {
   Object.assign(out, network(input.links, input.routes));
   Object.assign(out, virtualization(raw));
   out.local = localFacts(raw.multi.get('factsd') ?? []);
+  Object.assign(out, python(raw));
   if (facts.python) out.discovered_interpreter_python = facts.python;
   out.gather_subset = ['all'];
   out.module_setup = true;
@@ -133,6 +133,61 @@ function distribution(raw: RawFacts): AnsibleFacts {
     distribution_minor_version: minor,
     distribution_release: release,
     os_family: OS_FAMILY.get(name) ?? name,
+    ...distributionFile(raw, lines),
+  };
+}
+
+/** The os-release entries of Ansible's OSDIST_LIST, in order: the variety whose parser accepts the file's text. */
+const OS_RELEASE_VARIETIES: [variety: string, accepts: (data: string) => boolean][] = [
+  ['Amazon', (d) => d.includes('Amazon')],
+  ['Archlinux', (d) => d.includes('Arch Linux')],
+  ['SUSE', (d) => d.toLowerCase().includes('suse')],
+  ['Debian', (d) => ['Debian', 'Raspbian', 'Ubuntu', 'SteamOS', 'Kali', 'Parrot', 'Devuan', 'Cumulus', 'Mint', 'UOS', 'Uos', 'uos', 'Deepin', 'deepin'].some((w) => d.includes(w))],
+];
+/** Distribution files Ansible reads before /etc/os-release: when one exists, its content decides, and we have not read it. */
+const EARLIER_DIST_FILES = [
+  '/etc/altlinux-release', '/etc/oracle-release', '/etc/slackware-version', '/etc/centos-release', '/etc/redhat-release',
+  '/etc/vmware-release', '/etc/openwrt_release', '/etc/system-release', '/etc/alpine-release', '/etc/arch-release',
+  '/etc/SuSE-release', '/etc/gentoo-release',
+];
+
+/**
+ * distribution_file_path, _variety and _parsed: which of Ansible's distribution files it recognised the host by
+ * (DistributionFiles.process_dist_files). Given for a host recognised by /etc/os-release (Debian, Ubuntu and kin,
+ * SUSE, Arch, Amazon); left out when an earlier file exists or no entry accepts os-release.
+ */
+function distributionFile(raw: RawFacts, osRelease: string[]): AnsibleFacts {
+  const exists = raw.multi.get('exists') ?? [];
+  if (!exists.includes('/etc/os-release') || osRelease.length === 0 || EARLIER_DIST_FILES.some((f) => exists.includes(f))) return {};
+  const data = osRelease.join('\n');
+  const hit = OS_RELEASE_VARIETIES.find(([, accepts]) => accepts(data));
+  return hit ? { distribution_file_path: '/etc/os-release', distribution_file_variety: hit[0], distribution_file_parsed: true } : {};
+}
+
+const RELEASE_LEVELS: Record<string, string> = { a: 'alpha', b: 'beta', rc: 'candidate' };
+
+/** `python` and `python_version` as Ansible's PythonFactCollector gives them, from `python --version`. */
+function python(raw: RawFacts): AnsibleFacts {
+  const exe = raw.single.get('python_exe');
+  const said = raw.multi.get('python_version') ?? [];
+  const m = /^Python (\d+)\.(\d+)\.(\d+)(?:(a|b|rc)(\d+))?/.exec(said[0] ?? '');
+  if (exe === undefined || !m) return {};
+  const [major, minor, micro] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const releaselevel = m[4] ? RELEASE_LEVELS[m[4]]! : 'final';
+  const serial = m[5] ? Number(m[5]) : 0;
+  const executable = exe.includes('/') ? exe : (raw.commands.get(exe) ?? exe);
+  // The interpreter's own lib-dynload (prefix/lib/pythonX.Y): without _ssl there, no SSLContext; elsewhere, built in.
+  const dynload = `${executable.replace(/\/bin\/[^/]*$/, '')}/lib/python${major}.${minor}/lib-dynload`;
+  const hasDynload = (raw.multi.get('python_dynload') ?? []).includes(dynload);
+  return {
+    python: {
+      version: { major, minor, micro, releaselevel, serial },
+      version_info: [major, minor, micro, releaselevel, serial],
+      executable,
+      has_sslcontext: !hasDynload || (raw.multi.get('python_ssl') ?? []).includes(dynload),
+      type: said.some((l) => l.includes('PyPy')) ? 'pypy' : 'cpython',
+    },
+    python_version: `${major}.${minor}.${micro}${m[4] ? `${m[4]}${m[5]}` : ''}`,
   };
 }
 

@@ -9,8 +9,10 @@ export interface HostTaskResult {
   status: TaskStatus;
   /** One line per change made (or that would be made, in check mode). */
   changes: string[];
-  /** Why it failed, was skipped, or could not reach the host. */
+  /** Why it failed, was skipped, or could not reach the host; debug's message (a value that is not text: as JSON). */
   message?: string;
+  /** debug's result as Ansible shows it, `{ msg: value }` or `{ <var>: value }`, with its structure. */
+  debug?: Record<string, unknown>;
   /** --diff: whole-file before/after, rendered as a unified diff by the reporter. */
   diff?: FileDiff;
   /** The loop item's label, when the task loops (one result per item, then one for the task). */
@@ -47,11 +49,28 @@ export interface RecapCounts {
   ignored: number;
 }
 
+/** One remote script run (-vvv): what ran where, as whom, how long it took. (A type, not an interface: events are plain records.) */
+export type RemoteExec = {
+  host: string;
+  /** The task it ran for (file:line:column and name), when it ran for one. */
+  task?: string;
+  /** The script as it may be shown: secrets as *** (Script.shown). */
+  script: string;
+  /** The become user, when it ran through sudo. */
+  become?: string;
+  /** Exit code; null when killed or when it never ended (the connection was lost). */
+  rc: number | null;
+  durationMs: number;
+};
+
 export type RunEvent =
   | { type: 'run_start'; playbook: string; check: boolean; diff: boolean; hosts: number }
+  | ({ type: 'remote_exec' } & RemoteExec)
   | { type: 'play_start'; play: string; hosts: string[] }
   | { type: 'task_start'; task: TaskRef; hosts: string[] }
   | { type: 'host_result'; task: TaskRef; result: HostTaskResult }
+  /** A task is done on every host it ran on: its wall time, first start to last result (profile_tasks' number). */
+  | { type: 'task_end'; task: TaskRef; hosts: string[]; durationMs: number }
   | { type: 'play_end'; play: string }
   | {
       type: 'recap';

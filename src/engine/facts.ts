@@ -122,7 +122,7 @@ export interface RouteDetail {
 // Safe under `sh -eu` (the engine may prepend it): every probe that can fail is guarded, and nothing reads an unset
 // variable. LC_ALL=C keeps tool output parseable; `set -f` keeps words split from files and command output from being
 // globbed. Each process costs about a millisecond of CPU on the host, so the script spawns only what has no builtin
-// or kernel-file stand-in (uname, date, hostname, dpkg, id -un, nproc, ip: seven), each once, printing straight to
+// or kernel-file stand-in (uname, date, hostname, dpkg, id -un, nproc, ip, python --version: eight), each once, printing straight to
 // stdout rather than through `$(...)` or a pipe (each a fork). Only on hosts that need them: timeout (hostname -f when
 // /etc/hosts does not answer), readlink (/sbin/init when PID 1 is init or a shell), and each executable
 // /etc/ansible/facts.d/*.fact with the pipe that reads it. `prefix K` copies its stdin as `K=line` lines, last line included
@@ -231,8 +231,11 @@ if [ -x /sbin/openrc-run ] || [ -x /sbin/openrc ]; then echo probe=openrc; fi
 if [ -d /etc/init.d ]; then echo probe=init_d; fi
 # Paths Ansible's service manager and virtualization facts test for.
 # Python's distro module (Debian's python3-distro) changes the version Ansible reports on Debian (12.11, not 12).
+# The distribution files Ansible tries before and at /etc/os-release (distribution_file_path and _variety).
 for f in /dev/.run/systemd /dev/.systemd /etc/init /sbin/openrc /proc/vz /proc/lve /proc/bc /proc/xen /.dockerenv /.dockerinit /dev/kvm \
-  /usr/lib/python3/dist-packages/distro/__init__.py; do
+  /usr/lib/python3/dist-packages/distro/__init__.py /etc/os-release /etc/altlinux-release /etc/oracle-release \
+  /etc/slackware-version /etc/centos-release /etc/redhat-release /etc/vmware-release /etc/openwrt_release \
+  /etc/system-release /etc/alpine-release /etc/arch-release /etc/SuSE-release /etc/gentoo-release; do
   if [ -e "$f" ]; then printf 'exists=%s\n' "$f"; fi
 done
 p=
@@ -240,6 +243,22 @@ if [ -r /proc/1/comm ] && IFS= read -r p < /proc/1/comm; then printf 'pid1=%s\n'
 for c in apt-get dnf yum apk python3 python systemctl initctl lsb_release; do
   if has "$c"; then printf 'cmd=%s ' "$c"; command -v "$c"; fi
 done
+# Ansible's python facts without starting Python, whose start-up would cost more than this whole script: --version
+# answers before the interpreter initialises (PyPy says so on a second line); SSL is there when the interpreter's
+# lib-dynload holds _ssl (the parser matches the directory to the interpreter's prefix and version; an interpreter
+# outside /usr counts as having it built in).
+# The interpreter is the one Ansible's discovery picks on Debian and Ubuntu: /usr/bin/python3 first.
+for c in /usr/bin/python3 python3 /usr/bin/python python; do
+  if has "$c"; then printf 'python_exe=%s\n' "$c"; "$c" --version 2>&1 | prefix python_version; break; fi
+done
+set +f
+for d in /usr/lib/python[23]*/lib-dynload; do
+  if [ -d "$d" ]; then
+    printf 'python_dynload=%s\n' "$d"
+    for f in "$d"/_ssl.*; do if [ -e "$f" ]; then printf 'python_ssl=%s\n' "$d"; fi; break; done
+  fi
+done
+set -f
 # Only when PID 1 says nothing (init, a shell): where /sbin/init points tells whether systemd would run the host.
 case "$p" in
   ''|init|*sh) if has systemctl && [ -L /sbin/init ]; then printf 'sbin_init='; readlink /sbin/init 2>/dev/null || echo; fi ;;
@@ -351,7 +370,7 @@ function collect(stdout: string): RawFacts {
 
 const MULTI_KEYS = new Set([
   'os_release', 'ip', 'sys_link', 'netdev', 'inet6', 'inet4_local', 'route', 'lsb_release', 'cpu', 'meminfo', 'exists',
-  'pid1_cgroup', 'pid1_environ', 'xen_caps', 'dmi', 'factsd',
+  'pid1_cgroup', 'pid1_environ', 'xen_caps', 'dmi', 'factsd', 'python_version', 'python_dynload', 'python_ssl',
 ]);
 
 const ENV_BEGIN = 'tsinfra_env=begin\n';

@@ -15,11 +15,18 @@ export function currentVarsVersion(): number {
   return varsVersion;
 }
 
+/** add_host / group_by changed the inventory: `groups`, `group_names` and host variables may differ now. */
+export function noteInventoryChange(): void {
+  varsVersion++;
+}
+
 export class HostState {
   readonly name: string;
   private gathered?: Facts;
   /** set_fact and register: the "set_fact and register" precedence level. Changed only through setRunVar/mergeRunVars. */
   readonly runVars: Readonly<Record<string, unknown>> = {};
+  /** include_vars: its own level, below set_fact and register (Ansible's vars cache). Changed only through mergeIncludedVars. */
+  readonly includedVars: Readonly<Record<string, unknown>> = {};
   /** taskVars' results for this host, by task, with the version they were built at. */
   readonly taskVarsCache = new WeakMap<object, { version: number; scope: object; vars: Record<string, unknown> }>();
   /** Handler ids notified by a change, waiting for the next flush. */
@@ -57,6 +64,11 @@ export class HostState {
 
   mergeRunVars(values: Record<string, unknown>): void {
     Object.assign(this.runVars, values);
+    varsVersion++;
+  }
+
+  mergeIncludedVars(values: Record<string, unknown>): void {
+    Object.assign(this.includedVars, values);
     varsVersion++;
   }
 

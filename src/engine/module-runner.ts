@@ -12,11 +12,13 @@ import { ansibleTemplateVars, evaluateCondition, evaluateExpressionText, renderT
 import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import { factsScript, parseFacts } from './facts.js';
+import type { RemoteExec } from './events.js';
 import type { HostState } from './host-state.js';
 import type { PreparedTask } from './prepare-task.js';
 import { probeKey, type ProbeCache } from './read-ahead/probe-cache.js';
 import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
 import { factVars } from './variables.js';
+import { decryptVaultBytes } from '../vault/keyring.js';
 
 /** Where relative `src` paths are looked up: role files/ or templates/, then the playbook dir. */
 export interface SearchDirs {
@@ -39,8 +41,8 @@ export interface Invocation extends PreparedTask {
   connection: () => Promise<Connection>;
   pool: ConnectionPool;
   verbosity: number;
-  /** Counts SSH round trips (bench). */
-  onExec?: () => void;
+  /** Called after each remote script (counts SSH round trips; -vvv shows the trace). */
+  onExec?: (trace?: RemoteExec) => void;
   /** Probe results read ahead for this host (absent for delegated tasks: they run elsewhere). */
   probes?: ProbeCache;
   /** A read-only check (isReadOnlyCheck): its execs are probes. */
@@ -52,10 +54,14 @@ export interface Invocation extends PreparedTask {
 }
 
 export function withEnvironment(script: Script, env: Record<string, string>): string {
+  return environmentExports(env) + script.text;
+}
+
+function environmentExports(env: Record<string, string>): string {
   const exports = Object.entries(env)
     .filter(([k]) => isValidEnvName(k))
-    .map(([k, v]) => `export ${k}=${quote(v)}`);
-  return exports.length ? `${exports.join('\n')}\n${script.text}` : script.text;
+    .map(([k, v]) => `export ${k}=${quote(v)}\n`);
+  return exports.join('');
 }
 
 /**
@@ -71,10 +77,19 @@ async function execScript(inv: Invocation, script: Script, kind: 'probe' | 'appl
   if (kind !== 'probe') inv.probes?.clear();
   const conn = await inv.connection();
   const options = { become: inv.become, timeoutMs: timeoutMs ?? inv.commandTimeoutMs };
-  inv.onExec?.();
-  if (kind !== 'probe' || !inv.probes) return runScript(conn, text, options);
-  const ahead = inv.readAhead ? await inv.readAhead(user, inv.probes.readAhead) : [];
-  return probeWithReadAhead(conn, text, options, inv.probes, ahead);
+  const started = Date.now();
+  let ahead: string[] = [];
+  let result: ExecResult | undefined;
+  try {
+    if (kind !== 'probe' || !inv.probes) return (result = await runScript(conn, text, options));
+    ahead = inv.readAhead ? await inv.readAhead(user, inv.probes.readAhead) : [];
+    return (result = await probeWithReadAhead(conn, text, options, inv.probes, ahead));
+  } finally {
+    // -vvv shows the script's own text with its secrets masked (the environment is the task's, not secret); below
+    // that, nothing is built: this runs for every exec of a no-change run.
+    const shown = inv.verbosity >= 3 ? environmentExports(inv.environment) + script.shown + (ahead.length ? `\n# (and ${ahead.length} probes of the next tasks, read ahead)` : '') : undefined;
+    inv.onExec?.(shown === undefined ? undefined : { host: inv.host.name, task: inv.taskLabel, script: shown, become: user, rc: result?.code ?? null, durationMs: Date.now() - started });
+  }
 }
 
 async function findFile(name: string, dirs: string[]): Promise<string> {
@@ -93,12 +108,16 @@ async function findFile(name: string, dirs: string[]): Promise<string> {
 
 export function controllerIO(inv: { searchDirs: SearchDirs; vars: Record<string, unknown>; taskLabel: string }): ControllerIO {
   return {
-    readFile: async (path) => readFile(await findFile(path, inv.searchDirs.files)),
+    // A vault-encrypted source is decrypted in memory, as Ansible's get_real_file does (never to disk).
+    readFile: async (path) => {
+      const file = await findFile(path, inv.searchDirs.files);
+      return decryptVaultBytes(await readFile(file), file);
+    },
     renderTemplate: async (path) => {
       const file = await findFile(path, inv.searchDirs.templates);
       // Ansible adds its template vars (ansible_managed, template_path, …) over the task's for the render.
       const vars = { ...inv.vars, ...ansibleTemplateVars(path, file) };
-      return renderText(await readFile(file, 'utf8'), vars, { file, task: inv.taskLabel, searchDirs: inv.searchDirs });
+      return renderText(decryptVaultBytes(await readFile(file), file).toString('utf8'), vars, { file, task: inv.taskLabel, searchDirs: inv.searchDirs });
     },
   };
 }
@@ -115,7 +134,7 @@ function actionIO(inv: Invocation): ActionIO {
     tryConnect: async (timeoutMs) => {
       await inv.pool.drop(inv.host.name);
       try {
-        const conn = await inv.pool.get({ ...inv.host.target, connectTimeoutMs: timeoutMs });
+        const conn = await inv.pool.get({ ...inv.target, connectTimeoutMs: timeoutMs });
         return (await conn.exec('true')).code === 0;
       } catch {
         await inv.pool.drop(inv.host.name);
@@ -169,12 +188,21 @@ export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   let probed: ExecResult = NO_PROBE;
   if (probe) {
     probed = await execScript(inv, probe, 'probe');
-    if (probed.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} probe`, exitCode: probed.code, signal: probed.signal, stdout: probed.stdout, stderr: probed.stderr });
+    if (probed.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} probe`, exitCode: probed.code, signal: probed.signal, stdout: probed.stdout, stderr: probed.stderr, hint: becomeHint(inv, probed) });
   }
   const state = m.parse(probed, args);
   const changes = m.plan(args, state);
   if (changes.length === 0 || inv.check) return stateResult(m, { args, state, changes, withDiff: inv.diff });
   const applied = await execScript(inv, m.apply(args, changes), 'apply');
-  if (applied.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} apply`, exitCode: applied.code, signal: applied.signal, stdout: applied.stdout, stderr: applied.stderr });
+  if (applied.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} apply`, exitCode: applied.code, signal: applied.signal, stdout: applied.stdout, stderr: applied.stderr, hint: becomeHint(inv, applied) });
   return stateResult(m, { args, state, changes, applied, withDiff: inv.diff });
+}
+
+/** What a module says when it lacks root: dpkg's lock, a temp file in /root, EACCES/EPERM, tools that want root. */
+const PERMISSION_PROBLEM = /Permission denied|Operation not permitted|Could not open lock file|are you root\?|must be (run as )?root|only root may/i;
+
+/** A module that failed for want of root, run without become by a login that is not root: say how to fix it. */
+export function becomeHint(inv: Pick<Invocation, 'become' | 'target'>, r: ExecResult): string | undefined {
+  if (inv.become || inv.target.user === 'root' || !PERMISSION_PROBLEM.test(r.stderr)) return undefined;
+  return `${inv.target.user} is not root: use become (-b, or become: true) or connect as root`;
 }

@@ -8,6 +8,8 @@ import { getModule, validateArgs } from '../modules/registry.js';
 import type { ConditionRef, LoopSpec, ModuleTask } from '../playbook/playbook-plan.js';
 import type { Script } from '../shell/script.js';
 import { OMIT, evaluateCondition, readFlag, renderString, renderValue, runLookup } from '../template/index.js';
+import type { ConnectTarget } from '../transport/transport.js';
+import { connectionOf, type HostConnection } from './connection-vars.js';
 import type { HostState } from './host-state.js';
 import { controllerIO, type SearchDirs } from './module-runner.js';
 import type { PlayScope } from './variables.js';
@@ -84,13 +86,19 @@ function environmentOf(task: ModuleTask, vars: Record<string, unknown>): Record<
   return env;
 }
 
-// The loader folds play, block and role keywords into each task, so the task's own fields are all there is to read.
-function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>): HostState['become'] {
-  const on = flag(task.become, vars, task);
-  if (on === false) return undefined;
-  if (on === undefined) return h.become;
-  const user = task.becomeUser ? renderString(task.becomeUser, vars, site(task)) : h.become?.user ?? 'root';
-  return { user, password: h.become?.password };
+/**
+ * sudo for this task, as Ansible's PlayContext decides: a become variable (from any source) wins over the task's
+ * `become`/`become_user` keywords (the loader folds play, block and role keywords into each task), which win over
+ * the command line (`-b`, `--become-user`).
+ */
+function becomeFor(h: HostState, task: ModuleTask, vars: Record<string, unknown>, c: HostConnection): HostState['become'] {
+  const on = c.becomeVar ?? flag(task.become, vars, task) ?? h.become !== undefined;
+  if (!on) return undefined;
+  if (c.becomeMethod !== undefined && c.becomeMethod !== 'sudo') {
+    throw new TsinfraError('TSI_CONFIG', `${formatPosition(task.at)}: ansible_become_method ${JSON.stringify(c.becomeMethod)}: tsinfra becomes with sudo only`, { hint: 'set ansible_become_method to sudo, or leave it out' });
+  }
+  const user = c.becomeUserVar ?? (task.becomeUser ? renderString(task.becomeUser, vars, site(task)) : c.becoming.user);
+  return { user, password: c.becoming.password };
 }
 
 /** Ansible's remove_omit: an argument whose value is `{{ omit }}` is left out, in nested mappings too. */
@@ -143,6 +151,8 @@ export interface PreparedTask {
   /** Validated, and for a state module prepared (its controller-side work done). */
   args: unknown;
   become: HostState['become'];
+  /** How to reach the host for this task: its connection variables, from any source (connection-vars.ts). */
+  target: ConnectTarget;
   /** The rendered `environment:`. */
   environment: Record<string, string>;
   searchDirs: SearchDirs;
@@ -157,13 +167,14 @@ export interface PreparedTask {
 export async function prepareTask(scope: PlayScope, h: HostState, task: ModuleTask, vars: Record<string, unknown>): Promise<PreparedTask | undefined> {
   if (!holds(task.when, vars, task)) return undefined;
   const module = moduleOf(task);
-  const become = becomeFor(h, task, vars);
+  const connection = connectionOf(h, vars);
+  const become = becomeFor(h, task, vars, connection);
   const dirs = searchDirs(scope, task);
-  const rendered = renderValue(task.args, vars, { ...task.argsAt, task: task.name ?? task.label, searchDirs: dirs });
+  const rendered = renderValue(task.args, vars, { ...task.argsAt, task: task.name ?? task.label, searchDirs: dirs, commandDir: dirname(scope.play.file) });
   const valid = validateArgs(task.module, withoutOmitted(rendered));
   if (!valid.ok) throw new ArgsError(task.module, `${formatPosition(task.argsAt)} (${task.label}): ${valid.problems.map((p) => `${task.module}${p.path.replace(/\//g, '.')} ${p.message}`.replace(/\.\s/, ' ')).join('; ')}`);
   let args = valid.args;
   if (module.kind === 'state' && module.prepare) args = await module.prepare(args, controllerIO({ searchDirs: dirs, vars, taskLabel: task.name ?? task.label }));
   const probe = probeOf(module, args) ?? (module.kind === 'action' && isReadOnlyCheck(task) ? module.script?.(args) : undefined);
-  return { module, args, become, environment: environmentOf(task, vars), searchDirs: dirs, probe };
+  return { module, args, become, target: connection.target, environment: environmentOf(task, vars), searchDirs: dirs, probe };
 }

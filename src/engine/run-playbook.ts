@@ -6,7 +6,7 @@ import { ConnectError, TsinfraError, formatPosition } from '../errors.js';
 import { log } from '../log.js';
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
-import type { BlockNode, IncludeRoleNode, IncludeTasksNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
+import type { BlockNode, IncludeRoleNode, IncludeTasksNode, MetaNode, ModuleTask, PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
 import { loadDynamicInclude } from '../playbook/dynamic-include.js';
 import type { LoadPlaybookOptions } from '../playbook/load-playbook.js';
 import { readYamlFile } from '../config/yaml-source.js';
@@ -14,10 +14,12 @@ import { evaluateCondition, isTemplated, readFlag, renderString, renderValue } f
 import type { ConnectionPool } from '../transport/connection-pool.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
 import type { Host } from '../inventory/types.js';
-import type { HostTaskResult, Reporter, TaskRef } from './events.js';
+import type { HostTaskResult, RemoteExec, Reporter, TaskRef } from './events.js';
 import { factsScript, parseFacts } from './facts.js';
+import { connectionOf, noteTarget, useConnectionResolver } from './connection-vars.js';
 import { HostState } from './host-state.js';
 import { flag } from './prepare-task.js';
+import { applyInventoryChanges } from './inventory-changes.js';
 import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
 import { upcomingProbes } from './read-ahead/upcoming-probes.js';
 import { runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
@@ -37,7 +39,7 @@ export interface RunPlaybookOptions {
   verbosity: number;
   commandTimeoutMs?: number;
   /** Counts SSH round trips (the bench reads it). */
-  onExec?: () => void;
+  onExec?: (trace?: RemoteExec) => void;
   /** How the playbook was loaded: dynamic includes with templated paths load the same way at run time. */
   loadOptions?: LoadPlaybookOptions;
   /**
@@ -125,6 +127,8 @@ class PlayRun {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly ctx: TaskRunContext;
   private readonly failureLimits: FailureLimits;
+  /** Gathering facts is a task without vars of its own. */
+  private readonly factsTask = { vars: {} };
 
   constructor(
     private readonly o: RunPlaybookOptions,
@@ -136,10 +140,25 @@ class PlayRun {
     this.ctx = {
       scope,
       pool: o.pool,
-      connection: (h) => o.pool.get(h.target),
+      connection: (_h, target) => o.pool.get(target),
       verbosity: o.verbosity,
       commandTimeoutMs: o.commandTimeoutMs,
       onExec: o.onExec,
+      applyInventoryChanges: (h, r) =>
+        applyInventoryChanges(
+          {
+            inventory: o.inventory,
+            groups: scope.groups,
+            allHosts: scope.allHosts,
+            newHostState: (host) => {
+              const added = new HostState(host, o.targetOf(host), o.becomeOf(host));
+              useConnectionResolver(added, o);
+              return added;
+            },
+          },
+          h,
+          r,
+        ),
     };
   }
 
@@ -174,6 +193,7 @@ class PlayRun {
   async gatherFacts(hosts: HostState[]): Promise<void> {
     const task: TaskRef = { id: `${this.play.index}.facts`, name: 'Gathering Facts', at: `${this.play.at.file}:${this.play.at.line ?? 1}:1` };
     this.o.reporter.onEvent({ type: 'task_start', task, hosts: hosts.map((h) => h.name) });
+    const started = Date.now();
     const script = factsScript();
     await Promise.all(
       hosts.map((h) =>
@@ -182,10 +202,13 @@ class PlayRun {
           const started = Date.now();
           let result: HostTaskResult;
           try {
-            const conn = await this.o.pool.get(h.target);
+            // As Ansible's setup task: the play's variables for this host (play vars, -e…) say how to connect.
+            const { target } = connectionOf(h, taskVars(this.scope, h, this.factsTask));
+            noteTarget(h, target);
+            const conn = await this.o.pool.get(target);
             this.o.onExec?.();
             // The first tasks' probes that need no facts come along (the facts script only reads, too).
-            const ahead = await upcomingProbes(this.scope, h, knownTasks(this.play.tasks), undefined, h.probes.readAhead).catch(() => []);
+            const ahead = await upcomingProbes(this.scope, h, knownTasks(this.play.tasks), undefined, h.probes.readAhead, target).catch(() => []);
             const r = await probeWithReadAhead(conn, script.text, { timeoutMs: this.o.commandTimeoutMs }, h.probes, ahead);
             if (r.code !== 0) throw new TsinfraError('TSI_COMMAND', `gathering facts failed (exit ${r.code}): ${r.stderr.trim().slice(0, 200)}`);
             h.facts = parseFacts(r.stdout);
@@ -200,6 +223,7 @@ class PlayRun {
         }),
       ),
     );
+    if (!this.isInterrupted) this.o.reporter.onEvent({ type: 'task_end', task, hosts: hosts.map((h) => h.name), durationMs: Date.now() - started });
   }
 
   private checkFailureLimits(): void {
@@ -222,7 +246,7 @@ class PlayRun {
 
   /** Reads ahead from this task (its other loop items) through the tasks that follow it. */
   private readAhead(h: HostState, task: ModuleTask, following: readonly TaskNode[]): ReadAhead {
-    return (user, max) => upcomingProbes(this.scope, h, knownTasks([task, ...following]), user, max);
+    return (user, max, target) => upcomingProbes(this.scope, h, knownTasks([task, ...following]), user, max, target);
   }
 
   async runTask(task: ModuleTask, hosts: HostState[], isHandler = false, following: readonly TaskNode[] = []): Promise<void> {
@@ -230,15 +254,17 @@ class PlayRun {
     const targets = hosts.filter((h) => h.isActive);
     if (targets.length === 0 || this.isInterrupted) return;
     this.o.reporter.onEvent({ type: 'task_start', task: ref, hosts: targets.map((h) => h.name) });
+    const started = Date.now();
     const first = targets[0]!;
     const runOnce = typeof task.runOnce === 'string' ? flag(task.runOnce, taskVars(this.scope, first, task), task) : task.runOnce;
-    if (runOnce) {
+    // add_host runs once for the batch too (Ansible's BYPASS_HOST_LOOP), but what it registers stays on that host.
+    if (runOnce || task.module === 'add_host') {
       const outcome = await this.limit(() => runTaskOnHost(this.ctx, first, task, this.readAhead(first, task, following)));
       if (this.isInterrupted) return;
       this.settle(first, outcome.final);
       this.emitResult(ref, outcome.results);
       // run_once: every host of the batch sees the result (register and facts), as in Ansible.
-      if (task.register && outcome.registered) for (const h of targets.slice(1)) h.setRunVar(task.register, outcome.registered);
+      if (runOnce && task.register && outcome.registered) for (const h of targets.slice(1)) h.setRunVar(task.register, outcome.registered);
     } else {
       await Promise.all(
         targets.map((h) =>
@@ -252,6 +278,7 @@ class PlayRun {
         ),
       );
     }
+    if (!this.isInterrupted) this.o.reporter.onEvent({ type: 'task_end', task: ref, hosts: targets.map((h) => h.name), durationMs: Date.now() - started });
     this.checkFailureLimits();
   }
 
@@ -297,7 +324,7 @@ class PlayRun {
           await this.runInclude(node, hosts, following);
           break;
         case 'meta':
-          await this.runMeta(node.action, this.hostsWhere(node, hosts));
+          await this.runMeta(node, hosts);
           break;
       }
     }
@@ -331,17 +358,40 @@ class PlayRun {
     );
   }
 
-  private async runMeta(action: string, hosts: HostState[]): Promise<void> {
-    if (action === 'flush_handlers') await this.flushHandlers(hosts);
-    else if (action === 'end_batch') this.aborted = true;
-    else if (action === 'end_play') this.aborted = this.isPlayEnded = true; // the later batches too (Ansible 2.12+)
-    else if (action === 'end_host') for (const h of hosts) h.isEnded = true;
-    else if (action === 'clear_facts') for (const h of hosts) h.facts = undefined;
-    else if (action === 'clear_host_errors') {
-      for (const h of this.batch) h.isFailed = false;
-      for (const h of this.failedHosts) if (!h.isUnreachable) this.failedHosts.delete(h);
+  /**
+   * meta, as Ansible 2.14's linear strategy runs it. flush_handlers and end_host act per host, each where its `when`
+   * holds; noop and reset_connection ignore `when` (Ansible warns that they do not support it). The others act once
+   * for the whole play, decided by the `when` of the first active host: end_batch, end_play, clear_facts (every
+   * host of the play), clear_host_errors (failed and unreachable hosts are no longer, so they take part in the next
+   * plays and the exit code, but they do not come back into this one).
+   */
+  private async runMeta(node: MetaNode, hosts: HostState[]): Promise<void> {
+    const active = hosts.filter((h) => h.isActive);
+    switch (node.action) {
+      case 'noop':
+        return;
+      case 'reset_connection':
+        await Promise.all(active.map((h) => this.o.pool.drop(h.name)));
+        return;
+      case 'flush_handlers':
+        return this.flushHandlers(this.hostsWhere(node, active));
+      case 'end_host':
+        for (const h of this.hostsWhere(node, active)) h.isEnded = true;
+        return;
     }
-    else if (action === 'reset_connection') await Promise.all(hosts.map((h) => this.o.pool.drop(h.name)));
+    if (active.length === 0 || this.hostsWhere(node, active.slice(0, 1)).length === 0) return;
+    const playHosts = this.scope.playHosts.map((name) => this.scope.allHosts.get(name)!);
+    if (node.action === 'end_batch') this.aborted = true;
+    else if (node.action === 'end_play') this.aborted = this.isPlayEnded = true; // the later batches too (Ansible 2.12+)
+    else if (node.action === 'clear_facts') for (const h of playHosts) h.facts = undefined;
+    else if (node.action === 'clear_host_errors') {
+      for (const h of playHosts) {
+        if (!h.isFailed && !h.isUnreachable) continue;
+        h.isFailed = h.isUnreachable = false;
+        h.isEnded = true; // done with this play
+      }
+      this.failedHosts.clear();
+    }
   }
 
   async flushHandlers(hosts: HostState[]): Promise<void> {
@@ -425,7 +475,11 @@ async function playVars(play: PlayPlan, extraVars: Record<string, unknown>): Pro
 
 export async function runPlaybook(plan: PlaybookPlan, o: RunPlaybookOptions): Promise<RunSummary> {
   const all = new Map<string, HostState>();
-  for (const host of o.inventory.hosts.values()) all.set(host.name, new HostState(host, o.targetOf(host), o.becomeOf(host)));
+  for (const host of o.inventory.hosts.values()) {
+    const h = new HostState(host, o.targetOf(host), o.becomeOf(host));
+    useConnectionResolver(h, o);
+    all.set(host.name, h);
+  }
   const involved = new Set<string>();
   // Interrupted, the run returns at once with what finished: what is still in flight (a connect to a dead host, a
   // local command) is left behind, and its results are not counted.
@@ -444,6 +498,7 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
   const groups = groupsOf(o.inventory);
   for (const play of plan.plays) {
     if (o.signal?.aborted) return;
+    for (const h of all.values()) h.isEnded = false; // end_host ends a host's play, not its run
     const pvars = await playVars(play, o.extraVars);
     const pattern = isTemplated(play.hosts) ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
     const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
@@ -456,6 +511,7 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
       if (o.signal?.aborted) return;
       const run = new PlayRun(o, scope, batch);
       await run.run();
+      if (o.signal?.aborted) return; // the recap is out already: nothing may follow it
       // As Ansible's PlaybookExecutor: a tripped failure limit, or a batch where every host failed, ends the
       // playbook (no later batch, no later play); end_play ends this play's batches.
       isRunEnded = run.isRunEnded || (batch.length > 0 && batch.every((h) => h.isFailed || h.isUnreachable));

@@ -5,10 +5,14 @@ import { PlanError, type RegisteredResult } from '../modules/define.js';
 import type { LoopSpec, ModuleTask } from '../playbook/playbook-plan.js';
 import { renderString, renderValue } from '../template/index.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
-import type { Connection } from '../transport/transport.js';
+import type { Connection, ConnectTarget } from '../transport/transport.js';
 import { LocalConnection } from '../transport/local.js';
 import { inventoryEndpoint } from '../transport/connect-target.js';
-import type { HostTaskResult } from './events.js';
+import { formatDebugValue } from '../report/debug-display.js';
+import type { HostTaskResult, RemoteExec } from './events.js';
+import { noteTarget } from './connection-vars.js';
+import { noLogValues } from './no-log-values.js';
+import { markSecretValue } from '../vault/mask-vault-values.js';
 import type { HostState } from './host-state.js';
 import { runModule } from './module-runner.js';
 import { flag, holds, isReadOnlyCheck, loopItems, loopItemVars, prepareTask, site } from './prepare-task.js';
@@ -17,10 +21,13 @@ import { taskVars, type PlayScope } from './variables.js';
 export interface TaskRunContext {
   scope: PlayScope;
   pool: ConnectionPool;
-  connection: (h: HostState) => Promise<Connection>;
+  /** The connection for this host and task's target (connection variables may differ per task). */
+  connection: (h: HostState, target: ConnectTarget) => Promise<Connection>;
   verbosity: number;
   commandTimeoutMs?: number;
-  onExec?: () => void;
+  onExec?: (trace?: RemoteExec) => void;
+  /** add_host / group_by: applies their result to the run's inventory (sets its `changed`). */
+  applyInventoryChanges?: (h: HostState, r: RegisteredResult) => void;
 }
 
 const localConnection = new LocalConnection();
@@ -34,7 +41,7 @@ function isDelegatedLocally(task: ModuleTask, vars: Record<string, unknown>): bo
 }
 
 /** Reads the probes of what follows on this host (run-playbook knows what follows). */
-export type ReadAhead = (becomeUser: string | undefined, max: number) => Promise<string[]>;
+export type ReadAhead = (becomeUser: string | undefined, max: number, target: ConnectTarget) => Promise<string[]>;
 
 const SKIPPED: RegisteredResult = { changed: false, failed: false, skipped: true, msg: 'condition false' };
 
@@ -42,6 +49,7 @@ const SKIPPED: RegisteredResult = { changed: false, failed: false, skipped: true
 async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars: Record<string, unknown>, check: boolean, diff: boolean, readAhead?: ReadAhead): Promise<RegisteredResult> {
   const prepared = await prepareTask(ctx.scope, h, task, vars);
   if (!prepared) return { ...SKIPPED };
+  if (flag(task.noLog, vars, task)) for (const v of noLogValues(task.args, prepared.args)) markSecretValue(v);
   // `retries` counts the attempts after the first (Ansible: retries + 1 attempts in all; 0 or less: one, unchecked).
   // `retries` without `until` retries until the task succeeds (ansible-core 2.16).
   const retries = task.until || task.retries !== undefined ? Number(renderValue(task.retries ?? 3, vars, site(task))) : 0;
@@ -50,6 +58,10 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
   const timeoutMs = Number(renderValue(task.timeout ?? 0, vars, site(task))) * 1000;
   let result: RegisteredResult = { changed: false, failed: false };
   const local = isDelegatedLocally(task, vars);
+  // What was read ahead over another login (a task with other connection variables) is not this one's to take.
+  if (!local && noteTarget(h, prepared.target)) h.probes.clear();
+  // -vvv shows each script, but a no_log task's scripts carry what it hides.
+  const onExec = ctx.onExec && flag(task.noLog, vars, task) ? (t?: RemoteExec) => ctx.onExec!(t && { ...t, script: '(hidden: no_log)' }) : ctx.onExec;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     // `until` waits for the host to change by itself: each new attempt must really look again.
     if (attempt > 1) h.probes.clear();
@@ -61,13 +73,13 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       diff,
       taskLabel: task.name ?? task.label,
       commandTimeoutMs: timeoutMs > 0 ? Math.min(timeoutMs, ctx.commandTimeoutMs ?? Infinity) : ctx.commandTimeoutMs,
-      connection: () => (local ? Promise.resolve(localConnection) : ctx.connection(h)),
+      connection: () => (local ? Promise.resolve(localConnection) : ctx.connection(h, prepared.target)),
       pool: ctx.pool,
       verbosity: ctx.verbosity,
-      onExec: ctx.onExec,
+      onExec,
       probes: local ? undefined : h.probes,
       readOnly: isReadOnlyCheck(task),
-      readAhead: local ? undefined : readAhead,
+      readAhead: local || !readAhead ? undefined : (user, max) => readAhead(user, max, prepared.target),
       endpointOf: (name) => {
         const other = ctx.scope.allHosts.get(name);
         return other && inventoryEndpoint(name, other.host.vars);
@@ -120,13 +132,28 @@ function itemLabel(loop: LoopSpec, item: unknown, vars: Record<string, unknown>,
   return typeof item === 'string' ? item : JSON.stringify(item);
 }
 
-function toHostResult(h: HostState, r: RegisteredResult, started: number, noLog: boolean, item?: string): HostTaskResult {
+/** Keys of a result that are its bookkeeping, not what debug shows. */
+const RESULT_KEYS = new Set(['changed', 'failed', 'skipped', 'skip_reason', 'changes', 'item', 'attempts']);
+
+/** What debug shows (Ansible's default callback): the message or the variable, and for a loop item the item too. */
+function debugShown(task: ModuleTask, r: RegisteredResult, isItem: boolean): Record<string, unknown> | undefined {
+  if (task.module !== 'debug' || r.failed || r.skipped || (task.loop && !isItem)) return undefined;
+  const shown = Object.fromEntries(Object.entries(r).filter(([k]) => !RESULT_KEYS.has(k)));
+  if (isItem && task.loop) Object.assign(shown, { ansible_loop_var: task.loop.loopVar, [task.loop.loopVar]: r.item });
+  return shown;
+}
+
+function toHostResult(h: HostState, r: RegisteredResult, started: number, noLog: boolean, item?: string, task?: ModuleTask): HostTaskResult {
   const status = r.failed ? 'failed' : r.skipped ? 'skipped' : r.changed ? 'changed' : 'ok';
+  const debug = task && debugShown(task, r, item !== undefined);
+  let message = r.failed || r.skipped ? (typeof r.msg === 'string' ? r.msg : r.msg === undefined ? undefined : JSON.stringify(r.msg)) : typeof r.msg === 'string' ? r.msg : undefined;
+  if (debug && (typeof r.msg !== 'string' || !('msg' in debug))) message = formatDebugValue('msg' in debug ? debug.msg : debug, true);
   return {
     host: h.name,
     status,
     changes: r.changes ?? [],
-    message: r.failed || r.skipped ? (typeof r.msg === 'string' ? r.msg : r.msg === undefined ? undefined : JSON.stringify(r.msg)) : typeof r.msg === 'string' ? r.msg : undefined,
+    message,
+    ...(debug ? { debug } : {}),
     diff: r.diff,
     item,
     stdout: r.stdout,
@@ -172,7 +199,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
         if (r.ansible_facts && !r.failed) vars = { ...vars, ...r.ansible_facts };
         r.item = item;
         perItem.push(r);
-        results.push(toHostResult(h, r, started, noLog, label));
+        results.push(toHostResult(h, r, started, noLog, label, task));
       }
       registered = {
         changed: perItem.some((r) => r.changed),
@@ -188,9 +215,13 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
     } else {
       registered = await runOnce(ctx, h, task, vars, check, diff, readAhead);
     }
+    if (task.module === 'add_host' || task.module === 'group_by') ctx.applyInventoryChanges?.(h, registered);
     if (task.register) h.setRunVar(task.register, registered);
-    if (registered.ansible_facts && !registered.failed) h.mergeRunVars(registered.ansible_facts);
-    const final = toHostResult(h, registered, started, noLog);
+    if (registered.ansible_facts && !registered.failed) {
+      if (task.module === 'include_vars') h.mergeIncludedVars(registered.ansible_facts);
+      else h.mergeRunVars(registered.ansible_facts);
+    }
+    const final = toHostResult(h, registered, started, noLog, undefined, task);
     if (task.loop) final.changes = [];
     if (final.status === 'failed' && ignore) final.ignored = true;
     if (registered.changed && !registered.failed) for (const n of task.notify) for (const id of n.handlers) h.notified.add(id);
@@ -203,7 +234,7 @@ export async function runTaskOnHost(ctx: TaskRunContext, h: HostState, task: Mod
       return { results: [final], final };
     }
     const status = err instanceof ConnectError ? 'unreachable' : 'failed';
-    const message = err instanceof TsinfraError ? err.describe() : String((err as Error)?.stack ?? err);
+    const message = err instanceof CommandError ? err.describe() : err instanceof TsinfraError ? err.describe() : String((err as Error)?.stack ?? err);
     const final: HostTaskResult = { host: h.name, status, changes: [], message, durationMs: Date.now() - started, noLog };
     const cmd = err as { stdout?: string; stderr?: string; exitCode?: number | null };
     if (typeof cmd.stdout === 'string') Object.assign(final, { stdout: cmd.stdout, stderr: cmd.stderr, rc: cmd.exitCode });

@@ -1,6 +1,7 @@
-// The variables a task sees on a host, merged in one short, documented precedence (docs/playbooks.md), lowest first:
-// role defaults < inventory (group < host) < facts < play vars and vars_files < role vars < include parameters
-// < set_fact and register < extra vars. Plus the magic variables Ansible users expect.
+// The variables a task sees on a host, merged in Ansible's precedence (docs/variables.md), lowest first:
+// role defaults < inventory (its group vars and group_vars/ beside inventory and playbook < host vars and host_vars/;
+// merged by the inventory loader) < facts < play vars < vars_files < role vars < block and task vars (with role
+// parameters) < include_vars < set_fact and register < include parameters < extra vars. Plus the magic variables.
 import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
 import { currentVarsVersion, type HostState } from './host-state.js';
 import type { Facts } from './facts.js';
@@ -31,7 +32,7 @@ function roleLayers(scope: PlayScope, ownRole: string | undefined, pick: 'defaul
 
 /** What another host's variables look like through `hostvars[name]`: inventory, facts, set_fact/register. */
 function hostvarsOf(h: HostState): Record<string, unknown> {
-  return { ...h.host.vars, ...(h.facts ? factVars(h.facts) : {}), ...h.runVars, inventory_hostname: h.name };
+  return { ...h.host.vars, ...(h.facts ? factVars(h.facts) : {}), ...h.includedVars, ...h.runVars, inventory_hostname: h.name };
 }
 
 const factVarsCache = new WeakMap<Facts, Readonly<Record<string, unknown>>>();
@@ -142,7 +143,7 @@ export function containsTemplate(v: unknown): boolean {
  * again for the same task when it reads ahead and when it runs, and for every loop item): the result is frozen, since
  * callers share it.
  */
-export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown> }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown>; params?: Record<string, unknown> }, extra: Record<string, unknown> = {}): Record<string, unknown> {
   if (Object.keys(extra).length > 0) return buildTaskVars(scope, h, task, extra);
   const version = currentVarsVersion();
   const kept = h.taskVarsCache.get(task);
@@ -152,7 +153,7 @@ export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; 
   return vars;
 }
 
-function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown> }, extra: Record<string, unknown>): Record<string, unknown> {
+function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown>; params?: Record<string, unknown> }, extra: Record<string, unknown>): Record<string, unknown> {
   const vars: Record<string, unknown> = {
     ...roleLayers(scope, task.role, 'defaults'),
     ...h.host.vars,
@@ -160,13 +161,15 @@ function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; va
     ...scope.playVars,
     ...roleLayers(scope, task.role, 'vars'),
     ...task.vars,
+    ...h.includedVars,
     ...h.runVars,
+    ...task.params,
     ...extra,
     ...scope.extraVars,
     inventory_hostname: h.name,
     inventory_hostname_short: h.name.split('.')[0],
     groups: scope.groups,
-    group_names: h.host.groups.filter((g) => g !== 'all' && g !== 'ungrouped'),
+    group_names: h.host.groups.filter((g) => g !== 'all').sort(), // as Ansible: sorted, `ungrouped` included
     play_hosts: scope.playHosts,
     ansible_play_hosts: scope.playHosts,
     ansible_check_mode: scope.check,

@@ -8,8 +8,11 @@ import type { Group, Host, Inventory, VarOrigin } from './types.js';
 import { setOwn } from '../own-keys.js';
 import { isTemplated } from '../template/index.js';
 
-/** `inventory`: set in an inventory file; `file`: set in group_vars/ or host_vars/ (wins over `inventory`). */
-export type VarLayer = 'inventory' | 'file';
+/**
+ * `inventory`: set in an inventory file; `file`: set in group_vars/ or host_vars/ beside the inventory; `play`: in
+ * group_vars/ or host_vars/ beside the playbook. Merged in Ansible's order (docs/variables.md).
+ */
+export type VarLayer = 'inventory' | 'file' | 'play';
 
 export interface VarSite {
   layer: VarLayer;
@@ -45,7 +48,7 @@ interface HostDraft {
 const PORT_VARS = new Set(['ansible_port', 'ansible_ssh_port', 'tsinfra_port']);
 const DEFAULT_PRIORITY = 1; // Ansible's default ansible_group_priority
 
-const newTables = (): VarTables => ({ inventory: new Map(), file: new Map() });
+const newTables = (): VarTables => ({ inventory: new Map(), file: new Map(), play: new Map() });
 
 export class InventoryBuilder {
   readonly warnings: string[] = [];
@@ -157,11 +160,17 @@ export class InventoryBuilder {
           setOwn(origins, key, origin);
         }
       };
-      // Ansible's order: inventory-file group vars, then group_vars/ files, then the host's own.
+      // Ansible's order (VARIABLE_PRECEDENCE, then the host's own): inventory-file group vars; group_vars/all beside
+      // the inventory, then beside the playbook; the other groups' group_vars/ beside the inventory, then beside the
+      // playbook; the host's inventory vars, host_vars/ beside the inventory, beside the playbook.
+      const [all, ...others] = groups.map((g) => this.#group(g).vars);
       for (const g of groups) apply(this.#group(g).vars.inventory);
-      for (const g of groups) apply(this.#group(g).vars.file);
+      apply(all!.file);
+      apply(all!.play);
+      for (const layer of ['file', 'play'] as const) for (const g of others) apply(g[layer]);
       apply(draft.vars.inventory);
       apply(draft.vars.file);
+      apply(draft.vars.play);
       hosts.set(draft.name, { name: draft.name, groups, vars, origins });
     }
 
@@ -170,7 +179,7 @@ export class InventoryBuilder {
     for (const draft of this.#groups.values()) {
       const vars: Record<string, unknown> = {};
       const origins: Record<string, VarOrigin> = {};
-      for (const layer of ['inventory', 'file'] as const) {
+      for (const layer of ['inventory', 'file', 'play'] as const) {
         for (const [key, { value, origin }] of draft.vars[layer]) {
           setOwn(vars, key, value);
           setOwn(origins, key, origin);

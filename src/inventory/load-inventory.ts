@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseYaml, readConfigText } from '../config/yaml-source.js';
+import { decryptVaultFile } from '../vault/keyring.js';
 import { parseHostSpec, HostSpecError } from './host-range.js';
 import { isBlankIni, parseIniInventory } from './ini-inventory.js';
 import { InventoryBuilder } from './inventory-builder.js';
@@ -18,8 +19,13 @@ const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 // Ansible's directory loader skips these names outright.
 const SKIPPED_IN_DIRECTORY = new Set(['group_vars', 'host_vars', 'vars_plugins']);
 
+export interface LoadInventoryOptions {
+  /** The playbook's directory: its group_vars/ and host_vars/ join the inventory, above the inventory's own. */
+  playbookDir?: string;
+}
+
 /** Load one or more inventory sources (files, directories or comma-separated host lists) into one inventory. */
-export async function loadInventory(pathOrPaths: string | readonly string[]): Promise<Inventory> {
+export async function loadInventory(pathOrPaths: string | readonly string[], options: LoadInventoryOptions = {}): Promise<Inventory> {
   const sources = typeof pathOrPaths === 'string' ? [pathOrPaths] : [...pathOrPaths];
   if (sources.length === 0) throw new UsageError('no inventory given', { hint: 'pass -i PATH or set TSINFRA_INVENTORY' });
   const builder = new InventoryBuilder();
@@ -49,6 +55,8 @@ export async function loadInventory(pathOrPaths: string | readonly string[]): Pr
     seen.add(resolve(dir));
     await loadVarsFiles(dir, builder);
   }
+  // Beside the inventory too: read once, at the inventory's level (the same files at both levels change nothing).
+  if (options.playbookDir !== undefined && !seen.has(resolve(options.playbookDir))) await loadVarsFiles(options.playbookDir, builder, 'play');
   return builder.build(sources);
 }
 
@@ -76,13 +84,8 @@ async function sourceKind(source: string): Promise<'file' | 'directory' | 'hosts
 async function loadInventoryFile(file: string, builder: InventoryBuilder): Promise<void> {
   const ext = extname(file).toLowerCase();
   if (ext === '.toml') throw new ConfigError({ file }, 'TOML inventories are not supported', { hint: 'convert it to YAML or INI' });
-  const text = await readConfigText(file);
+  const text = decryptVaultFile(await readConfigText(file), file); // Ansible reads vault-encrypted inventories too
   const top = { file, line: 1, column: 1 };
-  if (text.startsWith('$ANSIBLE_VAULT;')) {
-    throw new ConfigError(top, 'this file is encrypted with ansible-vault, which tsinfra cannot read yet', {
-      hint: 'decrypt it (ansible-vault decrypt)',
-    });
-  }
   if (text.startsWith('#!')) {
     throw new ConfigError(top, 'dynamic inventory scripts are not supported', { hint: 'save the script output as a static inventory' });
   }

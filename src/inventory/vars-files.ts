@@ -11,8 +11,11 @@ import { yamlVars } from './yaml-vars.js';
 
 const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
-/** Read `group_vars/` and `host_vars/` under `basedir` (missing directories are fine). */
-export async function loadVarsFiles(basedir: string, builder: InventoryBuilder): Promise<void> {
+/**
+ * Read `group_vars/` and `host_vars/` under `basedir` (missing directories are fine): beside an inventory source
+ * (layer `file`) or beside the playbook (layer `play`, which Ansible ranks above them).
+ */
+export async function loadVarsFiles(basedir: string, builder: InventoryBuilder, layer: 'file' | 'play' = 'file'): Promise<void> {
   for (const kind of ['group_vars', 'host_vars'] as const) {
     const dir = join(basedir, kind);
     if (!(await isDirectory(dir))) continue;
@@ -26,29 +29,24 @@ export async function loadVarsFiles(basedir: string, builder: InventoryBuilder):
       const [chosen, ...shadowed] = candidates.map((n) => join(dir, n));
       for (const path of shadowed) builder.warnings.push(`${path}: ignored because ${chosen} also defines ${what} "${entity}" (as in Ansible, the first one wins)`);
       const files = (await isDirectory(chosen!)) ? await varsFilesIn(chosen!) : [chosen!];
-      for (const file of files) await loadVarsFile(file, builder, kind === 'group_vars' ? { group: entity } : { host: entity });
+      for (const file of files) await loadVarsFile(file, builder, kind === 'group_vars' ? { group: entity } : { host: entity }, layer);
     }
+    // A project's group_vars/ beside its playbooks often serves several inventories: no warning there.
     for (const name of [...entries].sort()) {
-      if (!used.has(name)) builder.warnings.push(`${join(dir, name)}: no ${what} of that name in the inventory; ignored`);
+      if (!used.has(name) && layer === 'file') builder.warnings.push(`${join(dir, name)}: no ${what} of that name in the inventory; ignored`);
     }
   }
 }
 
-async function loadVarsFile(file: string, builder: InventoryBuilder, target: { group: string } | { host: string }): Promise<void> {
-  const text = await readConfigText(file);
-  if (text.startsWith('$ANSIBLE_VAULT;')) {
-    throw new ConfigError({ file, line: 1, column: 1 }, 'this file is encrypted with ansible-vault, which tsinfra cannot read yet', {
-      hint: 'decrypt it (ansible-vault decrypt) or keep secrets out of the inventory',
-    });
-  }
-  const source = parseYaml(text, file);
+async function loadVarsFile(file: string, builder: InventoryBuilder, target: { group: string } | { host: string }, layer: 'file' | 'play'): Promise<void> {
+  const source = parseYaml(await readConfigText(file), file); // a vault-encrypted file is decrypted there
   const top = source.doc.contents as ParsedNode | null;
   if (top === null || source.value === null || source.value === undefined) return; // empty file: no variables
   if (!isMap(top)) {
     throw new ConfigError(source.positionOfNode(top), `expected a mapping of variable names to values, found ${describeNode(top)}`);
   }
   for (const v of yamlVars(source, top)) {
-    const site = { layer: 'file' as const, at: v.at, valueAt: v.valueAt };
+    const site = { layer, at: v.at, valueAt: v.valueAt };
     if ('group' in target) builder.setGroupVar(target.group, v.name, v.value, site);
     else builder.setHostVar(target.host, v.name, v.value, site);
   }

@@ -2,7 +2,8 @@
 // `--syntax-check` at its position instead of on the host mid-run.
 import type { Call, Expr, Stmt, TemplateAst } from './ast.js';
 import { JinjaSyntaxError } from './syntax-error.js';
-import { FILTERS, TESTS } from './tables.js';
+import { REFUSED_LOOKUPS } from './lookups/index.js';
+import { FILTERS, LOOKUPS, TESTS } from './tables.js';
 
 /** Nearest name by edit distance (≤ 2), for "did you mean". */
 export type Suggest = (word: string, candidates: Iterable<string>) => string | undefined;
@@ -88,7 +89,19 @@ function stmtExprs(s: Stmt, visit: (e: Expr) => void, body: (b: Stmt[]) => void)
   }
 }
 
-/** Throw a JinjaSyntaxError at the first unknown filter or test. */
+/** lookup('name', …), query(…) and q(…) with a literal name must name a lookup we have. */
+function checkLookup(e: Extract<Expr, { kind: 'call' }>, suggest: Suggest): void {
+  if (e.callee.kind !== 'name' || !['lookup', 'query', 'q'].includes(e.callee.name)) return;
+  const first = e.call.args[0];
+  if (first?.kind !== 'const' || typeof first.value !== 'string' || LOOKUPS.has(first.value)) return;
+  const name = first.value;
+  const refused = REFUSED_LOOKUPS[name.replace(/^ansible\.builtin\./, '')];
+  if (refused !== undefined) throw new JinjaSyntaxError(`lookup plugin '${name}' is not supported by tsinfra: ${refused}`, first.pos);
+  const near = suggest(name, LOOKUPS.keys());
+  throw new JinjaSyntaxError(`no lookup plugin named '${name}'`, first.pos, near ? `did you mean "${near}"?` : undefined);
+}
+
+/** Throw a JinjaSyntaxError at the first unknown filter, test or lookup. */
 export function checkNames(root: TemplateAst | Expr, suggest: Suggest): void {
   const visit = (e: Expr): void => {
     if (e.kind === 'filter' && !FILTERS.has(e.name)) {
@@ -99,6 +112,7 @@ export function checkNames(root: TemplateAst | Expr, suggest: Suggest): void {
       const near = suggest(e.name, TESTS.keys());
       throw new JinjaSyntaxError(`no test named '${e.name}'`, e.pos, near ? `did you mean "${near}"?` : undefined);
     }
+    if (e.kind === 'call') checkLookup(e, suggest);
     exprChildren(e, visit);
   };
   const body = (b: Stmt[]): void => b.forEach((s) => stmtExprs(s, visit, body));

@@ -28,6 +28,8 @@ export interface RenderHost {
   searchPath(kind: 'files' | 'templates' | 'vars'): readonly string[];
   /** The controller's environment (lookup('env'), the `env` helper). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where lookup('pipe') and lookup('lines') run their command (Ansible: the playbook's directory). */
+  readonly commandDir?: string;
   /** Render a template file with the current variables plus `extra` (lookup('template')). */
   renderFile(path: string, extra?: Readonly<Record<string, unknown>>): string;
   /** Parse another template for include/import (relative names through the templates path); undefined: not found. */

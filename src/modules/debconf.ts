@@ -4,7 +4,7 @@
 // the plan compares with the wanted value's (Ansible compares "(password omitted)" and so always changes).
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
-import { secret } from '../shell/secret.js';
+import { MASK, secret } from '../shell/secret.js';
 import { defineModule, expecting, StringEnum, type ArgProblem, type FileDiff } from './define.js';
 import { fromBase64, parseKeyValues } from './lib/probe-output.js';
 import { sha256, stateScript } from './lib/remote-file.js';
@@ -45,8 +45,6 @@ export interface DebconfChange {
   unseen: boolean;
   previous?: string;
 }
-
-const MASK = '********';
 
 /** The answer as debconf-set-selections takes it: booleans lower-case, lists joined with ", ". */
 export function debconfValue(a: DebconfArgs): string {

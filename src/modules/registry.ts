@@ -12,6 +12,7 @@ import { mount } from './mount.js';
 import { script } from './script.js';
 import { packageModule } from './package.js';
 import { setup } from './setup.js';
+import { ping } from './ping.js';
 import { stat } from './stat.js';
 import { systemd, systemdService } from './systemd.js';
 import { assert } from './assert.js';
@@ -39,7 +40,33 @@ import { template } from './template.js';
 import { user } from './user.js';
 import { waitFor } from './wait-for.js';
 import { waitForConnection } from './wait-for-connection.js';
+import { uri } from './uri/uri.js';
+import { addHost, groupBy } from './add-host.js';
 import { zerotier } from './zerotier/zerotier.js';
+import { assemble } from './assemble.js';
+import { cron } from './cron.js';
+import { fetch } from './fetch.js';
+import { find } from './find.js';
+import { getent } from './getent.js';
+import { group } from './group.js';
+import { knownHosts } from './known-hosts.js';
+import { replace } from './replace.js';
+import { slurp } from './slurp.js';
+import { tempfile } from './tempfile.js';
+import { unarchive } from './unarchive.js';
+import { alternatives } from './alternatives.js';
+import { at } from './at.js';
+import { capabilities } from './capabilities.js';
+import { iniFile } from './ini-file.js';
+import { localeGen } from './locale-gen.js';
+import { modprobe } from './modprobe.js';
+import { pamLimits } from './pam-limits.js';
+import { patch } from './patch.js';
+import { timezone } from './timezone.js';
+import { serviceFacts } from './service-facts.js';
+import { packageFacts } from './package-facts.js';
+import { pause } from './pause.js';
+import { git } from './git.js';
 import { ownValue } from '../own-keys.js';
 import { parseKeyValueArgs } from './lib/key-value-args.js';
 
@@ -53,6 +80,7 @@ export const MODULES: readonly AnyModule[] = [
   script,
   packageModule,
   setup,
+  ping,
   stat,
   systemd,
   systemdService,
@@ -81,7 +109,34 @@ export const MODULES: readonly AnyModule[] = [
   user,
   waitFor,
   waitForConnection,
+  uri,
+  addHost,
+  groupBy,
   zerotier,
+  assemble,
+  cron,
+  fetch,
+  find,
+  getent,
+  group,
+  knownHosts,
+  replace,
+  slurp,
+  tempfile,
+  unarchive,
+  alternatives,
+  at,
+  capabilities,
+  iniFile,
+  localeGen,
+  modprobe,
+  pamLimits,
+  patch,
+  timezone,
+  serviceFacts,
+  packageFacts,
+  pause,
+  git,
 ] as AnyModule[];
 
 // No meta-schema (validateSchema, meta off): the schemas are ours (TypeBox, checked by the registry tests), and

@@ -68,7 +68,7 @@ export const LookupTerms = expect(
 );
 
 /** `with_<name>` keywords besides with_items: each runs the lookup of that name (Ansible's loop_with). */
-export const WITH_LOOKUPS = ['dict', 'first_found', 'fileglob', 'together', 'subelements', 'sequence', 'list', 'indexed_items', 'nested', 'flattened'] as const;
+export const WITH_LOOKUPS = ['dict', 'first_found', 'fileglob', 'together', 'subelements', 'sequence', 'list', 'indexed_items', 'nested', 'flattened', 'lines'] as const;
 const withLookups = Object.fromEntries(WITH_LOOKUPS.map((name) => [`with_${name}`, LookupTerms])) as Record<`with_${(typeof WITH_LOOKUPS)[number]}`, typeof LookupTerms>;
 
 export const LoopControlKeywords = {

@@ -19,6 +19,8 @@ export interface LoadPlaybookOptions {
   extraVars?: Record<string, unknown>;
   /** The project root whose roles/ is searched; default the current directory. */
   projectDir?: string;
+  /** gather_facts of a play that does not say (false when the settings' gathering is explicit). */
+  gatherFactsDefault?: boolean;
 }
 
 export class LoadContext {
@@ -28,6 +30,7 @@ export class LoadContext {
   readonly rolesPath: string[];
   readonly projectDir: string;
   readonly extraVars: Record<string, unknown>;
+  readonly gatherFactsDefault: boolean;
   /** Loaded roles by directory. */
   readonly roles = new Map<string, RolePlan>();
   private readonly sources = new Map<string, Promise<YamlSource | undefined>>();
@@ -38,12 +41,18 @@ export class LoadContext {
     this.rolesPath = options.rolesPath;
     this.projectDir = resolve(options.projectDir ?? process.cwd());
     this.extraVars = options.extraVars ?? {};
+    this.gatherFactsDefault = options.gatherFactsDefault ?? true;
   }
 
   /** A path for people: relative to the project when inside it. */
   display(file: string): string {
     const rel = relative(this.projectDir, file);
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  }
+
+  /** A source parsed elsewhere (in memory), served by readYaml as if read from `source.file`. */
+  provideYaml(source: YamlSource): void {
+    this.sources.set(source.file, Promise.resolve(source));
   }
 
   /** Parse a YAML file once; syntax errors and unreadable files become problems (undefined is returned). */

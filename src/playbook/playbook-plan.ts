@@ -37,8 +37,13 @@ export interface TaskSettings {
   when: ConditionRef[];
   /** Own and inherited tags, deduplicated, in order of appearance. */
   tags: string[];
-  /** The "include parameters" level: role-reference vars, import vars, block vars, task vars (inner wins). */
+  /** Role-reference vars, import vars, block vars, task vars (inner wins): the block and task vars level. */
   vars: Record<string, unknown>;
+  /**
+   * The `vars` of enclosing include_tasks and include_role (inner wins), also in `vars`: Ansible's "include params"
+   * level, above set_fact and register.
+   */
+  params?: Record<string, unknown>;
   become?: Flag;
   becomeUser?: string;
   ignoreErrors?: Flag;
@@ -190,6 +195,8 @@ export interface PlayPlan {
   file: string;
   /** The host pattern; a YAML list is joined with ",". May be a template (render with play vars + extra vars). */
   hosts: string;
+  /** `hosts:` written as a YAML list: its items (--list-hosts prints the pattern as Ansible's list). */
+  hostsList?: string[];
   vars: Record<string, unknown>;
   varsFiles: VarsFileRef[];
   gatherFacts: Flag;

@@ -6,7 +6,7 @@
 import type { SourcePosition } from '../errors.js';
 import type { PlayScope } from './load-context.js';
 import type { TaskNode, TaskSettings } from './playbook-plan.js';
-import { findRole, findVariant, loadRole, type LoadedRole } from './role-loader.js';
+import { findRole, findVariant, loadRole, roleSuggestion, type LoadedRole } from './role-loader.js';
 import type { TaskScope } from './task-scope.js';
 import { foldSettings } from './task-settings.js';
 
@@ -46,7 +46,7 @@ export async function enterRole(scope: PlayScope, ts: TaskScope, req: RoleReques
   if (!found.dir) {
     ctx.problems.add(
       req.at,
-      `${req.label}: role ${JSON.stringify(req.name)} not found (looked in ${found.looked.map((d) => ctx.display(d)).join(', ')})`,
+      `${req.label}: role ${JSON.stringify(req.name)} not found${roleSuggestion(found.looked, req.name)} (looked in ${found.looked.map((d) => ctx.display(d)).join(', ')})`,
       'roles are looked up in roles/ beside the playbook, the project\'s roles/, then --roles-path',
     );
     return { done: { nodes: [] } };
@@ -71,7 +71,8 @@ export async function enterRole(scope: PlayScope, ts: TaskScope, req: RoleReques
     scope.rolesRun.add(runKey);
   }
   scope.useRole(plan.key);
-  const settings = foldSettings(ts.settings, { ...req.own, vars: { ...(req.own.vars ?? {}), ...req.params } });
+  // include_role's vars are include parameters too (Ansible's level above set_fact); import_role's and roles:' are not.
+  const settings = foldSettings(ts.settings, { ...req.own, vars: { ...(req.own.vars ?? {}), ...req.params }, ...(req.dynamic ? { params: req.params } : {}) });
   const inRole: TaskScope = {
     ...ts,
     settings,

@@ -1,7 +1,7 @@
 // Finding a role and reading its parts: defaults/main, vars/main (a file or a directory), meta/main (dependencies, allow_duplicates).
 // Its tasks and handlers are expanded by expandRole (task-loader.ts). A role directory is read once per load.
 import { readdirSync } from 'node:fs';
-import { basename, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import type { ParsedNode } from 'yaml';
 import { describeNode, type YamlSource } from '../config/yaml-source.js';
 import { checkValue, type Site } from './check-value.js';
@@ -43,6 +43,19 @@ export function roleCandidates(ctx: LoadContext, playbookDir: string, name: stri
 export function findRole(ctx: LoadContext, playbookDir: string, name: string): { dir?: string; looked: string[] } {
   const looked = roleCandidates(ctx, playbookDir, name);
   return { dir: looked.find(isDirectory), looked };
+}
+
+/** ` (did you mean "x"?)` when a role directory where `name` was looked for has a close name, else ''. */
+export function roleSuggestion(looked: string[], name: string): string {
+  const near = new Set<string>();
+  for (const dir of new Set(looked.map((l) => dirname(l)))) {
+    try {
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) near.add(e.name);
+    } catch {
+      /* a roles directory that does not exist has nothing near */
+    }
+  }
+  return suggestion(basename(name), near);
 }
 
 const loaded = new WeakMap<LoadContext, Map<string, Promise<LoadedRole>>>();

@@ -186,7 +186,7 @@ async function includeTasks(n: NodeStart, action: Action): Promise<TaskNode[]> {
   if (!arg) return [];
   const own = ownSettings(checked);
   const settings = foldSettings(ts.settings, own);
-  const inherit = foldSettings(foldSettings(ts.settings, own.vars ? { vars: own.vars } : {}), arg.apply);
+  const inherit = foldSettings(foldSettings(ts.settings, own.vars ? { vars: own.vars, params: own.vars } : {}), arg.apply);
   const out: IncludeTasksNode = {
     kind: 'include_tasks',
     ...baseFields(n, settings),
@@ -249,7 +249,7 @@ async function includeRole(n: NodeStart, action: Action): Promise<TaskNode[]> {
     roleName: arg.name,
     ...(arg.tasksFrom === undefined ? {} : { tasksFrom: arg.tasksFrom }),
     ...(arg.handlersFrom === undefined ? {} : { handlersFrom: arg.handlersFrom }),
-    context: { searchDirs: ts.searchDirs, inherit: foldSettings(inheritBase, { vars: arg.vars }), chain: ts.chain },
+    context: { searchDirs: ts.searchDirs, inherit: foldSettings(inheritBase, { vars: arg.vars, params: arg.vars }), chain: ts.chain },
   };
   const loop = loopOf(n, n.entries);
   if (loop) out.loop = loop;

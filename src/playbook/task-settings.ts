@@ -91,6 +91,7 @@ export function foldSettings(outer: TaskSettings, inner: Partial<TaskSettings>):
     vars: { ...outer.vars, ...(inner.vars ?? {}) },
     environment: stackEnvironment(outer.environment, inner.environment ?? []),
   };
+  if (outer.params || inner.params) out.params = { ...outer.params, ...inner.params };
   const scalars = ['become', 'becomeUser', 'ignoreErrors', 'noLog', 'runOnce', 'delegateTo', 'checkMode', 'diff'] as const;
   for (const key of scalars) {
     const v = inner[key] ?? outer[key];

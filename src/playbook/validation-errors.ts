@@ -7,7 +7,8 @@ import type { PlanWarning } from './playbook-plan.js';
 export class ValidationErrors extends TsinfraError {
   readonly problems: readonly ConfigError[];
   constructor(problems: readonly ConfigError[]) {
-    super('TSI_CONFIG', problems.map((p) => p.describe().replace(/\n/g, ' ')).join('\n'));
+    // One line per problem, then its code frame when it has one.
+    super('TSI_CONFIG', problems.map((p) => (p.frame ? `${p.describe().slice(0, -p.frame.length - 1).replace(/\n/g, ' ')}\n${p.frame}` : p.describe().replace(/\n/g, ' '))).join('\n'));
     this.problems = problems;
   }
 }

@@ -32,15 +32,22 @@ export function censorResult(result: HostTaskResult): HostTaskResult {
   return censored;
 }
 
-export function jsonEventLine(event: RunEvent): string {
+/** One JSON line; with `time` (an ISO 8601 timestamp), right after `type`. */
+export function jsonEventLine(event: RunEvent, time?: string): string {
   const shown = event.type === 'host_result' ? { ...event, result: censorResult(event.result) } : event;
-  return `${JSON.stringify(shown)}\n`;
+  // `type` first, then `time`, then the rest (spreading `shown` keeps `type` where it is).
+  const line: object = time === undefined ? shown : Object.assign({ type: shown.type, time }, shown);
+  return `${JSON.stringify(line)}\n`;
 }
 
 export class PlayJsonReporter implements Reporter {
-  constructor(private readonly out: ReportOutput) {}
+  /** `now`: stamps each line with the time it is written (events are written as they happen). */
+  constructor(
+    private readonly out: ReportOutput,
+    private readonly now?: () => Date,
+  ) {}
 
   onEvent(event: RunEvent): void {
-    this.out.write(jsonEventLine(event));
+    this.out.write(jsonEventLine(event, this.now?.().toISOString()));
   }
 }

@@ -2,6 +2,7 @@
 import type { Reporter } from '../engine/events.js';
 import { PlayJsonReporter, type ReportOutput } from './play-json.js';
 import { PlayTextReporter } from './play-text.js';
+import { maskingOutput } from '../vault/mask-vault-values.js';
 
 export type { ReportOutput } from './play-json.js';
 
@@ -15,6 +16,7 @@ export interface PlayReporterOptions {
 }
 
 export function createPlayReporter(options: PlayReporterOptions): Reporter {
-  if (options.json) return new PlayJsonReporter(options.out);
-  return new PlayTextReporter({ out: options.out, diff: options.diff, verbose: options.verbose });
+  const out = maskingOutput(options.out); // vault plaintexts never reach the terminal or --json (docs/secrets.md)
+  if (options.json) return new PlayJsonReporter(out, () => new Date());
+  return new PlayTextReporter({ out, diff: options.diff, verbose: options.verbose });
 }

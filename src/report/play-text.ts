@@ -2,9 +2,11 @@
 // blocks never interleave), --diff as a unified diff, then PLAY RECAP. Colours only on a terminal without NO_COLOR.
 // On a terminal, a live line at the bottom names the hosts still running the current task; it is erased before
 // each block and drawn again after it.
-import type { HostTaskResult, RecapCounts, Reporter, RunEvent, TaskRef } from '../engine/events.js';
+import type { HostTaskResult, RecapCounts, RemoteExec, Reporter, RunEvent, TaskRef } from '../engine/events.js';
+import { formatDebugValue } from './debug-display.js';
 import { NO_LOG_ITEM, NO_LOG_MESSAGE, type ReportOutput } from './play-json.js';
-import { unifiedDiff, type DiffLineKind } from './unified-diff.js';
+import { hideSecretLines, unifiedDiff, type DiffLineKind } from './unified-diff.js';
+import { holdsSecretValue } from '../vault/mask-vault-values.js';
 
 export interface PlayTextOptions {
   out: ReportOutput;
@@ -68,6 +70,13 @@ function lines(text: string): string[] {
 
 const RECAP_KEYS: (keyof RecapCounts)[] = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
 
+/** `<host> SCRIPT as root (sudo), rc=0, 0.012s:` then the script, indented, as -vvv shows Ansible's EXEC lines. */
+function formatRemoteExec(e: RemoteExec): string {
+  const who = e.become ? ` as ${e.become} (sudo)` : '';
+  const head = `<${e.host}> SCRIPT${who}, rc=${e.rc ?? 'none'}, ${(e.durationMs / 1000).toFixed(3)}s${e.task ? ` (${e.task})` : ''}:`;
+  return `${[head, ...lines(e.script.replace(/\n$/, '')).map((l) => `    ${l}`)].join('\n')}\n`;
+}
+
 export class PlayTextReporter implements Reporter {
   private readonly out: ReportOutput;
   private readonly isColor: boolean;
@@ -75,6 +84,8 @@ export class PlayTextReporter implements Reporter {
   private readonly fixedColumns: number | undefined;
   private readonly showDiff: boolean;
   private readonly isVerbose: boolean;
+  /** -v count, as Ansible: 1 results, 2 playbook and task paths, 3 each remote script. */
+  private readonly verbosity: number;
   private readonly now: () => number;
   private isCheck = false;
   /** (task id, host) pairs that have reported loop items: their final result is a summary. */
@@ -90,7 +101,8 @@ export class PlayTextReporter implements Reporter {
     this.isLive = options.live ?? isTTY;
     this.fixedColumns = options.columns;
     this.showDiff = options.diff ?? false;
-    this.isVerbose = Number(options.verbose ?? 0) > 0;
+    this.verbosity = Number(options.verbose ?? 0);
+    this.isVerbose = this.verbosity > 0;
     this.now = options.now ?? Date.now;
   }
 
@@ -126,14 +138,17 @@ export class PlayTextReporter implements Reporter {
     switch (event.type) {
       case 'run_start':
         this.isCheck = event.check;
-        return this.isVerbose ? `PLAYBOOK: ${event.playbook}\n` : '';
+        return this.verbosity >= 2 ? `PLAYBOOK: ${event.playbook}\n` : '';
       case 'play_start':
         return this.banner(`PLAY [${event.play}]${this.isCheck ? ' [CHECK MODE]' : ''}`);
       case 'task_start':
-        return this.banner(taskTitle(event.task)) + (this.isVerbose ? `task path: ${event.task.at}\n` : '');
+        return this.banner(taskTitle(event.task)) + (this.verbosity >= 2 ? `task path: ${event.task.at}\n` : '');
+      case 'remote_exec':
+        return this.verbosity >= 3 ? formatRemoteExec(event) : '';
       case 'host_result':
         return this.formatResult(event.task, event.result);
       case 'play_end':
+      case 'task_end':
         return '';
       case 'recap':
         return this.formatRecap(event);
@@ -155,6 +170,9 @@ export class PlayTextReporter implements Reporter {
       const hasOutput = r.message !== undefined || r.changes.length > 0 || !!r.stdout || !!r.stderr || !!r.diff;
       message = hasOutput && !isQuietSkip ? NO_LOG_MESSAGE : undefined;
     }
+    // debug shows its value as Ansible does: `ok: [h] => {` and the indented JSON, flush left.
+    const isDebug = r.debug !== undefined && !r.noLog;
+    if (isDebug) message = formatDebugValue(r.debug);
     const [first, ...more] = message === undefined ? [] : lines(message);
     const arrow = first === undefined ? '' : ` => ${first}`;
     let head: string;
@@ -164,7 +182,7 @@ export class PlayTextReporter implements Reporter {
       head = `${r.status === 'skipped' ? 'skipping' : r.status}: [${r.host}]${item === undefined ? '' : ` => (item=${item})`}`;
       head += arrow || (r.status === 'changed' && !r.noLog && r.changes.length > 0 ? ' =>' : '');
     }
-    const out = [this.paint(color, head), ...more.map((line) => this.paint(color, `    ${line}`))];
+    const out = [this.paint(color, head), ...more.map((line) => this.paint(color, isDebug ? line : `    ${line}`))];
 
     if (!r.noLog) {
       if (r.status === 'changed') for (const change of r.changes) out.push(this.paint(color, `    ${change}`));
@@ -172,10 +190,13 @@ export class PlayTextReporter implements Reporter {
       if (isFailure || this.isVerbose) {
         if (this.isVerbose && r.rc !== undefined && r.rc !== null) out.push(this.paint(color, `    rc: ${r.rc}`));
         out.push(...this.outputSection('stdout', r.stdout, isFailure ? color : undefined));
-        out.push(...this.outputSection('stderr', r.stderr, isFailure ? color : undefined));
+        // A failure's message already ends with its stderr when that is short: say it once.
+        const isStderrInMessage = !!r.stderr && !!message?.includes(r.stderr.trim());
+        if (!isStderrInMessage) out.push(...this.outputSection('stderr', r.stderr, isFailure ? color : undefined));
       }
       if (this.showDiff && r.diff && r.status !== 'failed' && r.status !== 'unreachable') {
-        const diff = unifiedDiff(r.diff.before, r.diff.after, { fromLabel: `before: ${r.diff.path}`, toLabel: `after: ${r.diff.path}` });
+        const whole = unifiedDiff(r.diff.before, r.diff.after, { fromLabel: `before: ${r.diff.path}`, toLabel: `after: ${r.diff.path}` });
+        const diff = hideSecretLines(whole, holdsSecretValue); // docs/secrets.md
         for (const d of diff) out.push(this.paint(DIFF_COLOR[d.kind], d.text));
       }
     }

@@ -165,3 +165,32 @@ export function unifiedDiff(before: string, after: string, options: UnifiedDiffO
   }
   return out;
 }
+
+/** What a diff line holding a secret shows instead of its text. */
+export const SECRET_LINE_CHANGED = '<line holding a secret: changed>';
+export const SECRET_LINE = '<line holding a secret>';
+
+/**
+ * A diff with the lines that hold a secret shown only as changed (issue 17: masking inside a line would still show
+ * its shape). A change block (removed and added lines in a row) that holds a secret anywhere is hidden whole: its
+ * removed lines are most likely the secret's old value, which no keyring knows. Line counts stay as they were.
+ */
+export function hideSecretLines(lines: readonly DiffLine[], holdsSecret: (text: string) => boolean): DiffLine[] {
+  const out = lines.map((d) => ({ ...d }));
+  const changed = (d: DiffLine) => d.kind === 'removed' || d.kind === 'added';
+  for (let i = 0; i < out.length; ) {
+    const d = out[i]!;
+    if (d.kind === 'context' && holdsSecret(d.text.slice(1))) d.text = ` ${SECRET_LINE}`;
+    if (!changed(d)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < out.length && (changed(out[end]!) || out[end]!.kind === 'note')) end++;
+    const block = out.slice(i, end);
+    if (block.some((b) => changed(b) && holdsSecret(b.text.slice(1))))
+      for (const b of block) if (changed(b)) b.text = `${b.text[0]}${SECRET_LINE_CHANGED}`;
+    i = end;
+  }
+  return out;
+}

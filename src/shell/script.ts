@@ -1,6 +1,6 @@
 // The `sh` tag: every interpolation is quoted, arrays become several words, secrets stay masked in logs.
 import { quote } from './quote.js';
-import { Secret } from './secret.js';
+import { MASK, Secret } from './secret.js';
 
 declare const scriptBrand: unique symbol;
 
@@ -9,7 +9,7 @@ export interface Script {
   readonly [scriptBrand]: true;
   /** What runs. */
   readonly text: string;
-  /** What may be shown: secrets replaced by ***. */
+  /** What may be shown: secrets replaced by ******** (MASK). */
   readonly shown: string;
 }
 
@@ -25,7 +25,7 @@ function isScript(v: unknown): v is Script {
 
 function render(value: Interpolation): [string, string] {
   if (isScript(value)) return [value.text, value.shown];
-  if (value instanceof Secret) return [quote(value.reveal()), '***'];
+  if (value instanceof Secret) return [quote(value.reveal()), MASK];
   if (Array.isArray(value)) {
     const parts = value.map((v) => render(v as string | number | Secret));
     return [parts.map((p) => p[0]).join(' '), parts.map((p) => p[1]).join(' ')];

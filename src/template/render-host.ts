@@ -45,6 +45,10 @@ export class SiteRender implements RenderHost {
     return this.site.env ?? process.env;
   }
 
+  get commandDir(): string {
+    return this.site.commandDir ?? this.site.baseDir ?? dirname(this.site.file);
+  }
+
   searchPath(kind: 'files' | 'templates' | 'vars'): readonly string[] {
     return searchPath(this.site, kind);
   }

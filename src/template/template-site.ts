@@ -17,6 +17,7 @@ export interface TemplateSite extends SourcePosition {
   /** Role and playbook directories searched for lookup('file'), lookup('template') and include, in order. */
   searchDirs?: { readonly files?: readonly string[]; readonly templates?: readonly string[]; readonly vars?: readonly string[] };
   env?: Readonly<Record<string, string | undefined>>; // lookup('env') reads this; default: process.env
+  commandDir?: string; // lookup('pipe'/'lines') runs here (the playbook's directory); default: baseDir
 }
 
 /** The 1-based line and 0-based column of `offset` in `text`. */

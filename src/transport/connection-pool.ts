@@ -33,7 +33,16 @@ export function isRetryableConnectError(err: unknown): err is ConnectError {
   return err instanceof ConnectError && err.level !== 'hostkey' && err.level !== 'auth';
 }
 
+/**
+ * Which connection a target gets: one per host and way of logging in. A play var or `-e` that changes
+ * ansible_user, ansible_host or ansible_port for some tasks gets its own connection, as Ansible's does.
+ */
+function poolKey(t: ConnectTarget): string {
+  return [t.name, t.user, t.address, t.port, (t.privateKeyFiles ?? []).join(','), (t.jumps ?? []).map(poolKey).join(',')].join('\u0000');
+}
+
 export class ConnectionPool {
+  /** By poolKey; each key starts with the host's name. */
   private readonly open = new Map<string, Promise<Connection>>();
   /** Connects that have completed (either way). */
   private readonly settled = new WeakSet<Promise<Connection>>();
@@ -55,19 +64,20 @@ export class ConnectionPool {
   }
 
   get(target: ConnectTarget): Promise<Connection> {
-    let c = this.open.get(target.name);
+    const key = poolKey(target);
+    let c = this.open.get(key);
     const idle = c && this.connected.get(c);
     if (idle?.isOpen === false) {
       // Closed between commands (sshd restarted, our session killed, a NAT that forgot it). The caller's command has
       // not started, so a new connection runs it once; a command that was running on the old one failed on its own.
       log().info({ host: target.name }, 'connection closed while idle, reconnecting');
       idle.close().catch(() => undefined);
-      this.open.delete(target.name);
+      this.open.delete(key);
       c = undefined;
     }
     if (!c) {
       c = this.connectWithRetries(target);
-      this.open.set(target.name, c);
+      this.open.set(key, c);
       const mine = c;
       c.then(
         (conn) => {
@@ -77,7 +87,7 @@ export class ConnectionPool {
         () => {
           this.settled.add(mine);
           // A failed connect is not cached: a later get reconnects.
-          if (this.open.get(target.name) === mine) this.open.delete(target.name);
+          if (this.open.get(key) === mine) this.open.delete(key);
         },
       );
     }
@@ -98,11 +108,11 @@ export class ConnectionPool {
     }
   }
 
-  /** Forget a host's connection (after it was lost), closing it if it is still open. */
+  /** Forget a host's connections (after one was lost), closing those still open. */
   async drop(name: string): Promise<void> {
-    const c = this.open.get(name);
-    this.open.delete(name);
-    await c?.then((conn) => conn.close(), () => undefined);
+    const mine = [...this.open].filter(([key]) => key.startsWith(`${name}\u0000`));
+    for (const [key] of mine) this.open.delete(key);
+    await Promise.all(mine.map(([, c]) => c.then((conn) => conn.close(), () => undefined)));
   }
 
   /**

@@ -7,7 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { homedir, userInfo } from 'node:os';
 import { CommandError } from '../errors.js';
-import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './ssh/become.js';
+import { becomeFailureMessage, wrapBecome, type BecomeWrap } from './ssh/become.js';
+import { findEntryLine } from './ssh/remote-kill.js';
 import type { Connection, ExecOptions, ExecResult } from './transport.js';
 
 export interface LocalConnectionOptions {
@@ -72,11 +73,10 @@ export class LocalConnection implements Connection {
         return;
       }
       pre = Buffer.concat([pre, chunk]);
-      const marker = Buffer.from(`${wrap!.success}\n`);
-      const at = pre.indexOf(marker);
-      if (at < 0) return;
+      const entry = findEntryLine(pre.toString('latin1'), wrap!.success);
+      if (!entry) return;
       entered = true;
-      const rest = pre.subarray(at + marker.length);
+      const rest = pre.subarray(entry.end);
       pre = Buffer.alloc(0);
       if (rest.length) {
         out.push(rest);
@@ -122,7 +122,7 @@ function becomeFailure(stderr: string, user: string): string {
   if (/a password is required|a terminal is required/.test(stderr)) {
     return `sudo to ${user} on the controller needs a password, and local become runs sudo -n only: allow it without a password (NOPASSWD) or run tsinfra as ${user}`;
   }
-  return describeBecomeFailure(stderr, user, false) ?? `sudo to ${user} failed: ${stderr.trim().slice(0, 200)}`;
+  return becomeFailureMessage(stderr, user, false);
 }
 
 function killGroup(child: ChildProcess): void {

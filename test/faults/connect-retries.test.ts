@@ -39,10 +39,10 @@ async function runWithLateSshd(args: string[]) {
   return r;
 }
 
-test('without retries a host whose sshd is not up yet is unreachable (exit 3)', async () => {
+test('without retries a host whose sshd is not up yet is unreachable (exit 4)', async () => {
   await stopSshd();
   const r = await startTsinfra(work, ['play', playbook, '-i', inventory, '--json']).done;
-  assert.equal(r.code, 3, r.stdout.slice(-2000) + r.stderr);
+  assert.equal(r.code, 4, r.stdout.slice(-2000) + r.stderr);
   const { hosts } = recapOf(r);
   assert.equal(hosts[late]!.unreachable, 1);
   assert.equal(hosts[steady]!.unreachable, 0);

@@ -1,38 +1,48 @@
-// Fault: SIGINT / SIGTERM during a play. Exit 99, connections closed, no remote temp file left, a file being
-// written by `copy` holds the old or the new content (never a part), a second SIGINT exits at once, and the run
-// ends with the recap of what finished (text or --json), marked interrupted.
+// Fault: SIGINT / SIGTERM during a play. Exit 99, the interrupted remote commands stopped (no process of the task
+// left on any host, with and without sudo), connections closed, no remote temp file left, a file being written by
+// `copy` holds the old or the new content (never a part), a second SIGINT exits at once, and the run ends with the
+// recap of what finished (text or --json), marked interrupted. Also here, as it needs a non-root login: a module
+// failing on permission gets one "use become" hint, and -vvv shows each remote script with secrets masked.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostExec, ok, startLab } from '../support/lab.js';
 import { jsonLines } from '../support/cli.js';
+import { addSudoUsers } from '../support/sudo-users.js';
 import { faultWork, fileOn, isProcessAlive, labInventory, recapOf, settleRemoteScripts, sleep, startTsinfra, tempFiles, waitOnHost, waitWhileRunning } from '../support/faults.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 3 });
 const names = lab.hosts.map((h) => h.name);
 const work = faultWork('interrupt');
 const inventory = work.file('inventory.yaml', labInventory(lab));
+const BECOME_PW = 'Int3rrupt-become-pw-5521';
+await addSudoUsers(lab, names, BECOME_PW);
+/** Every host as `deploypw`, through sudo with its password. */
+const sudoInventory = work.file('inventory-sudo.yaml', labInventory(lab, Object.fromEntries(names.map((h) => [h, { ansible_user: 'deploypw', ansible_become: true, ansible_become_password: BECOME_PW }]))));
+/** Every host as `deploy`, without become. */
+const userInventory = work.file('inventory-user.yaml', labInventory(lab, Object.fromEntries(names.map((h) => [h, { ansible_user: 'deploy' }]))));
 const OLD = 'old content\n';
 // Large, so the apply script streams for a while and the signal can land while the temp file is being written.
 const NEW = randomBytes(12 * 1024 * 1024).toString('base64');
 const bigSrc = work.file('big.txt', NEW);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-/** The slow play; `before`: tasks that run first. */
-const slowBook = (file: string, before = '') =>
+/** The slow play; `before`: tasks that run first; `slow`: the slow step's command. */
+const slowBook = (file: string, before = '', slow = 'sleep 3') =>
   work.file(
     file,
     `- hosts: all
   gather_facts: false
   tasks:
 ${before}    - name: slow step
-      shell: sleep 3
+      shell: ${slow}
     - name: after the slow step
       copy: { dest: /var/tmp/fault-after, content: "after\\n" }
 `,
   );
 const playbook = slowBook('interrupt.yaml');
 // The same with a quick task first: the recap must count it, and not count the slow step the signal cut.
-const recapBook = slowBook('interrupt-recap.yaml', '    - name: before the slow step\n      command: /bin/true\n');
+// Its slow step outlives the test unless the interrupt stops it on the hosts.
+const recapBook = slowBook('interrupt-recap.yaml', '    - name: before the slow step\n      command: /bin/true\n', 'sleep 30; touch /var/tmp/fault-marker');
 const copyBook = work.file(
   'interrupt-copy.yaml',
   `- hosts: all
@@ -44,9 +54,9 @@ const copyBook = work.file(
 );
 
 /** Starts the slow playbook once no earlier run's `sleep` is left, and waits until the given hosts are inside it. */
-async function startSlowPlay(args: string[], inside = names, book = playbook) {
+async function startSlowPlay(args: string[], inside = names, book = playbook, inv = inventory) {
   await Promise.all(names.map((h) => waitOnHost(lab, h, '! pgrep -x sleep >/dev/null')));
-  const run = startTsinfra(work, ['play', book, '-i', inventory, ...args]);
+  const run = startTsinfra(work, ['play', book, '-i', inv, ...args]);
   await waitWhileRunning(lab, run, inside, 'pgrep -x sleep >/dev/null');
   return run;
 }
@@ -67,11 +77,17 @@ async function assertClean(label: string): Promise<void> {
   }
 }
 
-// SIGINT with the text output, SIGTERM with --json.
+/** Processes of the slow step (its `sleep 30` and the shells around it) still on a host, as `ps` lists them. */
+async function slowStepProcesses(host: string): Promise<string[]> {
+  const r = await hostExec(lab, host, "ps -eo pid=,user=,args= | grep -E 'sleep 30|fault-marker' | grep -v grep; true");
+  return r.stdout.split('\n').filter((l) => l.trim());
+}
+
+// SIGINT with the text output as root; SIGTERM with --json and -vvv as a sudo user (become with a password).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${signal} during a task: exit 99 at once, connections closed, nothing after it runs, the recap of what finished`, async () => {
+  test(`${signal} during a task: exit 99 at once, the task's remote processes stopped, connections closed, nothing after it runs, the recap of what finished`, async () => {
     const isJson = signal === 'SIGTERM';
-    const run = await startSlowPlay(isJson ? ['--json'] : [], names, recapBook);
+    const run = await startSlowPlay(isJson ? ['--json', '-vvv'] : [], names, recapBook, isJson ? sudoInventory : inventory);
     const sentAt = Date.now();
     run.child.kill(signal);
     const r = await run.done;
@@ -79,7 +95,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after ${signal}`);
     assert.match(r.stderr, new RegExp(`${signal}: closing connections`));
     assert.equal(isProcessAlive(run.child.pid), false, 'the tsinfra process is gone');
+    for (const h of names) assert.deepEqual(await slowStepProcesses(h), [], `${signal}: ${h}: no process of the interrupted task left`);
     await assertClean(signal);
+    assert.ok(!r.stdout.includes(BECOME_PW) && !r.stderr.includes(BECOME_PW), 'no sudo password in the output');
     for (const h of names) assert.equal(await fileOn(lab, h, '/var/tmp/fault-after'), undefined, `${h}: no task after the interrupt`);
     // The recap: the quick task counted on every host; the cut slow step neither failed nor unreachable.
     const done = { ok: 1, changed: 1, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
@@ -161,4 +179,25 @@ test('a single SIGINT does not wait for a connect in progress to a dead host', a
     assert.equal(recapOf(r).hosts[dead]?.unreachable, 0);
   });
   await assertClean('dead host');
+});
+
+test('as a non-root login without become: one "use become" hint per failed host, stderr once; -vvv shows each script, never a secret', async () => {
+  const SECRET = 'Fault-s3cret-content-8812';
+  const book = work.file(
+    'as-user.yaml',
+    `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: write where only root may
+      copy: { dest: /root/fault-denied, content: "${SECRET}\\n" }
+`,
+  );
+  const r = await startTsinfra(work, ['play', book, '-i', userInventory, '-vvv']).done;
+  assert.equal(r.code, 2, r.stdout.slice(-1500) + r.stderr);
+  const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
+  assert.equal(count(r.stdout, /deploy is not root: use become \(-b, or become: true\) or connect as root/g), names.length, r.stdout.slice(-2000));
+  assert.equal(count(r.stdout, /Permission denied/g), names.length, `the raw error once per host:\n${r.stdout.slice(-2000)}`);
+  for (const h of names) assert.match(r.stdout, new RegExp(`\\n<${h}> SCRIPT, rc=\\d+, \\d+\\.\\d{3}s \\(.*write where only root may\\):\\n {4}`));
+  assert.match(r.stdout, /tsi_dest=\/root\/fault-denied/, 'the apply script is shown');
+  for (const leak of [SECRET, Buffer.from(`${SECRET}\n`).toString('base64')]) assert.ok(!r.stdout.includes(leak) && !r.stderr.includes(leak), 'no secret in -vvv output');
 });

@@ -34,7 +34,7 @@ async function cutMidTask(cut: string, boundMs: number): Promise<number> {
   try {
     const r = await run.done;
     detectedAfter = Date.now() - cutAt;
-    assert.equal(r.code, 3, r.stdout.slice(-2000) + r.stderr);
+    assert.equal(r.code, 4, r.stdout.slice(-2000) + r.stderr);
     assert.ok(detectedAfter < boundMs, `the cut was detected after ${detectedAfter} ms (bound ${boundMs} ms)`);
     const { hosts } = recapOf(r);
     assert.equal(hosts[cut]!.unreachable, 1, JSON.stringify(hosts[cut]));
@@ -45,7 +45,7 @@ async function cutMidTask(cut: string, boundMs: number): Promise<number> {
       assert.deepEqual(hosts[h], { ...hosts[h], ok: 2, changed: 2, failed: 0, unreachable: 0 }, h);
       assert.equal(await fileOn(lab, h, '/var/tmp/fault-done'), 'done\n', h);
     }
-    assert.equal(run.child.exitCode, 3, 'the tsinfra process exited');
+    assert.equal(run.child.exitCode, 4, 'the tsinfra process exited');
   } finally {
     ok(await hostExec(lab, cut, 'ip link set eth0 up'), 'restore the link');
   }

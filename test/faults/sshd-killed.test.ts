@@ -1,5 +1,5 @@
 // Fault: sshd (listener and sessions) killed on 2 of 10 hosts in the middle of a play. The 8 others finish, the 2
-// are unreachable (exit 3) and named in the retry file; a re-run with --limit @retry-file completes them.
+// are unreachable (exit 4) and named in the retry file; a re-run with --limit @retry-file completes them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -25,13 +25,13 @@ const playbook = work.file(
 `,
 );
 
-test('sshd killed on 2 of 10 hosts mid-play: 8 finish, 2 unreachable, exit 3, retry file; re-run completes', async () => {
+test('sshd killed on 2 of 10 hosts mid-play: 8 finish, 2 unreachable, exit 4, retry file; re-run completes', async () => {
   const run = startTsinfra(work, ['play', playbook, '-i', inventory, '--json']);
   // Every host is inside the slow step: its connection is up and a command runs on it.
   await waitWhileRunning(lab, run, names, 'pgrep -x sleep >/dev/null');
   await Promise.all(victims.map(async (h) => ok(await hostExec(lab, h, KILL_SSHD), `kill sshd on ${h}`)));
   const r = await run.done;
-  assert.equal(r.code, 3, r.stdout.slice(-2000) + r.stderr);
+  assert.equal(r.code, 4, r.stdout.slice(-2000) + r.stderr);
   assert.ok(r.ms < 30_000, `the run took ${r.ms} ms`);
   const { hosts, retryFile } = recapOf(r);
   for (const h of names) {
@@ -48,7 +48,7 @@ test('sshd killed on 2 of 10 hosts mid-play: 8 finish, 2 unreachable, exit 3, re
   assert.ok(retryFile, 'the recap names a retry file');
   assert.ok(retryFile.startsWith(work.home), retryFile);
   assert.deepEqual(readFileSync(retryFile, 'utf8').split('\n').filter(Boolean).sort(), [...victims].sort());
-  assert.equal(run.child.exitCode, 3, 'the tsinfra process exited');
+  assert.equal(run.child.exitCode, 4, 'the tsinfra process exited');
   assert.deepEqual(await settleRemoteScripts(lab, names), {}, 'no tsinfra script left running on any host');
 
   await Promise.all(victims.map(async (h) => ok(await hostExec(lab, h, START_SSHD), `start sshd on ${h}`)));

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { hostExec, ok, startLab } from '../support/lab.js';
 import { jsonLines, tsinfra, type CliResult } from '../support/cli.js';
 import { addSudoUsers } from '../support/sudo-users.js';
+import { hostProcessLists, sampleWhile } from '../support/secret-sweep.js';
 
 const lab = await startLab({ kind: 'namespace', hosts: 2 });
 const NAMES = lab.hosts.map((h) => h.name);
@@ -31,18 +32,6 @@ const captured: Captured[] = [];
 function capture(label: string, r: CliResult, logFile: string): void {
   captured.push({ what: `${label} stdout`, text: r.stdout }, { what: `${label} stderr`, text: r.stderr });
   captured.push({ what: `${label} log file`, text: readFileSync(logFile, 'utf8') });
-}
-
-/** Every process's command line on every host, sampled until `until` settles. */
-async function sampleProcessLists(until: Promise<unknown>): Promise<string> {
-  let seen = '';
-  let done = false;
-  void until.finally(() => (done = true));
-  while (!done) {
-    for (const h of NAMES) seen += (await hostExec(lab, h, 'cat /proc/[0-9]*/cmdline 2>/dev/null | tr "\\0" " "; ps -eo args')).stdout;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return seen;
 }
 
 function assertNoSecrets(secrets: Record<string, string>): void {
@@ -71,7 +60,7 @@ test('one play with a sudo password, no_log secrets and the ZeroTier token leaks
     ['play', PLAYBOOK, '-i', inventory, '--become-password-file', pwFile, '-e', `@${varsFile}`, '--json', '--log-file', logFile, '--log-level', 'debug'],
     { env: { ZEROTIER_API_TOKEN: '' }, timeoutMs: 300_000 },
   );
-  const ps = await sampleProcessLists(running);
+  const ps = await sampleWhile(running, () => hostProcessLists(lab));
   const r = await running;
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
   capture('play', r, logFile);
@@ -93,7 +82,7 @@ test('tsinfra passwd rotates root\'s password and shows neither the password nor
   const running = tsinfra(['passwd', 'root', 'all', '-i', lab.inventoryPath, '--password-stdin', '--log-file', logFile, '--log-level', 'debug'], {
     input: `${NEW_ROOT_PW}\n`,
   });
-  const ps = await sampleProcessLists(running);
+  const ps = await sampleWhile(running, () => hostProcessLists(lab));
   const r = await running;
   assert.equal(r.code, 0, r.stdout + r.stderr);
   capture('passwd', r, logFile);
@@ -104,7 +93,7 @@ test('tsinfra passwd rotates root\'s password and shows neither the password nor
   const again = tsinfra(['passwd', 'root', 'all', '-i', lab.inventoryPath, '--password-stdin', '--json', '--log-file', jsonLog, '--log-level', 'debug'], {
     input: `${NEW_ROOT_PW}\n`,
   });
-  const ps2 = await sampleProcessLists(again);
+  const ps2 = await sampleWhile(again, () => hostProcessLists(lab));
   const r2 = await again;
   assert.equal(r2.code, 0, r2.stdout + r2.stderr);
   assert.ok(jsonLines(r2.stdout).length > 0, 'JSON output');

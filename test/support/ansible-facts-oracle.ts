@@ -41,7 +41,8 @@ export const EXACT = [
   'swaptotal_mb', 'processor_vcpus', 'processor_count', 'processor_cores', 'processor_threads_per_core',
   'processor_nproc', 'user_id', 'user_uid', 'user_gid', 'user_dir', 'user_shell', 'user_gecos', 'real_user_id',
   'effective_user_id', 'real_group_id', 'effective_group_id', 'local', 'lsb', 'machine_id', 'fips',
-  'virtualization_type', 'virtualization_role',
+  'virtualization_type', 'virtualization_role', 'python', 'python_version', 'distribution_file_parsed',
+  'distribution_file_path', 'distribution_file_variety',
 ];
 
 /** `ours`: the variables our facts give (factVars); `theirs`: setup's ansible_facts. */

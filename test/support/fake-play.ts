@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runPlaybook, type RunSummary } from '../../src/engine/run-playbook.js';
-import type { HostTaskResult, RunEvent } from '../../src/engine/events.js';
+import type { HostTaskResult, RemoteExec, RunEvent } from '../../src/engine/events.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { registryCatalog } from '../../src/playbook/registry-catalog.js';
@@ -26,12 +26,16 @@ export interface FakePlayOptions {
   skipTags?: string[];
   limit?: string;
   forks?: number;
+  /** -v count; 3 or more makes the engine trace each remote script (collected in `traces`). */
+  verbosity?: number;
 }
 
 export interface FakePlayRun {
   summary: RunSummary;
   events: RunEvent[];
   fake: FakeTransport;
+  /** Each remote script a task ran, as -vvv shows it (secrets masked). */
+  traces: RemoteExec[];
   /** Every host result, in the order reported; of one task (by name) when given. */
   results(task?: string): HostTaskResult[];
   /** The status of the task's result on the host (the task's own result, not a loop item's), or undefined when it did not run there. */
@@ -85,10 +89,12 @@ export async function runFakePlay(o: FakePlayOptions): Promise<FakePlayRun> {
     const fake = o.fake ?? new FakeTransport();
     const extraVars = o.extraVars ?? {};
     const loadOptions = { rolesPath: [], catalog: registryCatalog, extraVars, projectDir: dir };
-    let plan = await loadPlaybook(join(dir, o.playbook ?? 'site.yaml'), loadOptions);
+    const playbook = join(dir, o.playbook ?? 'site.yaml');
+    let plan = await loadPlaybook(playbook, loadOptions);
     plan = filterPlanByTags(plan, { tags: o.tags, skipTags: o.skipTags });
-    const inventory = await loadInventory(join(dir, o.inventory ?? 'inventory.yaml'));
+    const inventory = await loadInventory(join(dir, o.inventory ?? 'inventory.yaml'), { playbookDir: dirname(playbook) });
     const events: RunEvent[] = [];
+    const traces: RemoteExec[] = [];
     const pool = fake.pool();
     const summary = await runPlaybook(plan, {
       inventory,
@@ -101,8 +107,9 @@ export async function runFakePlay(o: FakePlayOptions): Promise<FakePlayRun> {
       extraVars,
       pool,
       reporter: { onEvent: (e) => events.push(e) },
-      verbosity: 0,
+      verbosity: o.verbosity ?? 0,
       loadOptions,
+      onExec: (trace) => void (trace && traces.push(trace)),
     });
     await pool.closeAll();
     const hostResults = events.filter((e): e is Extract<RunEvent, { type: 'host_result' }> => e.type === 'host_result');
@@ -110,6 +117,7 @@ export async function runFakePlay(o: FakePlayOptions): Promise<FakePlayRun> {
       summary,
       events,
       fake,
+      traces,
       results: (task) => hostResults.filter((e) => task === undefined || e.task.name === task).map((e) => e.result),
       status: (task, host) => hostResults.filter((e) => e.task.name === task && e.result.host === host && e.result.item === undefined).at(-1)?.result.status,
       tasksStarted: () => events.flatMap((e) => (e.type === 'task_start' ? [e.task.name] : [])),

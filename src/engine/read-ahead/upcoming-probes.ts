@@ -6,12 +6,14 @@
 import type { AnyModule } from '../../modules/define.js';
 import { getModule } from '../../modules/registry.js';
 import type { ModuleTask } from '../../playbook/playbook-plan.js';
+import type { ConnectTarget } from '../../transport/transport.js';
 import type { HostState } from '../host-state.js';
 import { withEnvironment } from '../module-runner.js';
 import { holds, isReadOnlyCheck, loopItems, loopItemVars, prepareTask } from '../prepare-task.js';
 import { taskVars, type PlayScope } from '../variables.js';
 
-export async function upcomingProbes(scope: PlayScope, h: HostState, tasks: Iterable<ModuleTask>, becomeUser: string | undefined, max: number): Promise<string[]> {
+/** `target`: the login the probes will run over; a task that connects otherwise (its own ansible_user…) is left out. */
+export async function upcomingProbes(scope: PlayScope, h: HostState, tasks: Iterable<ModuleTask>, becomeUser: string | undefined, max: number, target?: ConnectTarget): Promise<string[]> {
   const out: string[] = [];
   for (const task of tasks) {
     if (out.length >= max) break;
@@ -27,7 +29,7 @@ export async function upcomingProbes(scope: PlayScope, h: HostState, tasks: Iter
       const items = task.loop ? loopItems(task.loop, vars, task) : [undefined];
       for (const [index, item] of items.entries()) {
         const prepared = await prepareTask(scope, h, task, task.loop ? loopItemVars(task.loop, vars, item, index) : vars);
-        if (!prepared?.probe || prepared.become?.user !== becomeUser) continue;
+        if (!prepared?.probe || prepared.become?.user !== becomeUser || (target && prepared.target !== target)) continue;
         const text = withEnvironment(prepared.probe, prepared.environment);
         if (!out.includes(text)) out.push(text); // loop items often read the same file
       }

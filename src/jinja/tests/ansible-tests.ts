@@ -7,6 +7,7 @@ import { pathArg, pyJoin } from '../filters/ansible-paths.js';
 import { pyCompile, pyFindall, pyMatch, pySearch } from '../filters/py-regex.js';
 import { contains } from '../operators.js';
 import { bind, type TestDef, type TestFn } from '../registry.js';
+import { isInlineVaultValue } from '../../vault/keyring.js';
 import { JinjaRuntimeError, PyFloat, isMapping, isString, iterate, pyEquals, pyRepr, pyStr, pyTruthy, pyTypeName, toStr } from '../values.js';
 
 // --- task results ---
@@ -263,7 +264,7 @@ const TESTS: TestDef[] = [
     name: 'falsy',
     fn: (_ctx, v, a, k) => !truthy(v, bind('falsy', a, k, ['convert_bool'], { convert_bool: false }).convert_bool),
   },
-  unary('vault_encrypted', () => false), // tsinfra keeps no vault-encrypted values in templates
+  unary('vault_encrypted', isInlineVaultValue),
   ...['subset', 'issubset'].map((name): TestDef => ({
     name,
     fn: (_ctx, v, a, k) => {

@@ -4,11 +4,13 @@
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
-/** Python's unicode_escape for the sequences parse_kv decodes: \n, \t, \xNN, \uNNNN, octal, quotes. */
+/**
+ * The sequences parse_kv decodes (splitter.py's _ESCAPE_SEQUENCE_RE): \n, \t, \xNN, \uNNNN, quotes. No octal: a
+ * backreference such as `replace='\1'` stays as written.
+ */
 function decodeEscapes(s: string): string {
-  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g, (_all, e: string) => {
+  return s.replace(/\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[\\'"abfnrtv])/g, (_all, e: string) => {
     if (e.length === 1 && Object.hasOwn(ESCAPES, e)) return ESCAPES[e]!;
-    if (/^[0-7]+$/.test(e)) return String.fromCodePoint(parseInt(e, 8));
     return String.fromCodePoint(parseInt(e.slice(1), 16));
   });
 }

@@ -8,7 +8,7 @@ export interface BecomeWrap {
   command: string;
   /** sudo's prompt, looked for on stderr when a password is given. */
   prompt: string;
-  /** Printed by the shell once sudo has let us in; stripped from stdout. */
+  /** Printed by the shell once sudo has let us in, with its pid (`findEntryLine`); stripped from stdout. */
   success: string;
 }
 
@@ -16,10 +16,18 @@ export function wrapBecome(command: string, become: BecomeOptions): BecomeWrap {
   const id = randomBytes(8).toString('hex');
   const prompt = `[tsinfra-sudo-${id}] password:`;
   const success = `TSINFRA-BECOME-OK-${id}`;
-  const inner = `echo ${success}; exec /bin/sh -c ${quote(command)}`;
+  const inner = `echo ${success} $$; exec /bin/sh -c ${quote(command)}`;
   const flags = become.password ? `-S -p ${quote(prompt)}` : '-n';
   // -H: HOME of the target user, as Ansible does; -u: the target user; sh -c: one wrapper, no double quoting.
   return { command: `sudo ${flags} -H -u ${quote(become.user)} -- /bin/sh -c ${quote(inner)}`, prompt, success };
+}
+
+/** What to say when sudo did not let us in: our sentence, then sudo's own words (its last line). */
+export function becomeFailureMessage(stderr: string, user: string, hadPassword: boolean, prompt?: string): string {
+  const said = (prompt ? stderr.split(prompt).join('') : stderr).split('\n').map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 160);
+  const why = describeBecomeFailure(stderr, user, hadPassword);
+  if (!why) return `sudo to ${user} failed${said ? `: ${said}` : ''}`;
+  return said ? `${why}; sudo said: ${said}` : why;
 }
 
 /** sudo's messages that mean "become failed", mapped to one clear sentence. */

@@ -1,5 +1,6 @@
 // One ssh2 connection per host, reused by every command: exec with stdout/stderr/exit code/signal, stdin,
 // sudo become, timeouts, a channel cap, host-key verification and jump hosts.
+import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
@@ -7,10 +8,11 @@ import type { AnyAuthMethod, ClientChannel } from 'ssh2';
 import { CommandError, ConnectError } from '../../errors.js';
 import { log } from '../../log.js';
 import type { BecomeOptions, Connection, ConnectTarget, ExecOptions, ExecResult, ScriptOptions } from '../transport.js';
-import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js';
+import { becomeFailureMessage, wrapBecome, type BecomeWrap } from './become.js';
 import { ChannelGate } from './channel-gate.js';
 import { entryFingerprint, fingerprint, hostKeyName, KnownHosts } from './known-hosts.js';
 import { loadPrivateKey } from './private-keys.js';
+import { findEntryLine, killGroupsScript, withEntryLine } from './remote-kill.js';
 import { ScriptSession, SESSION_SCRIPT_MAX } from './script-session.js';
 
 const { Client } = ssh2;
@@ -20,6 +22,30 @@ type Ssh2Client = InstanceType<typeof Client>;
 const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 let warnedOff = false;
+
+/** -vvvv: where each connection's SSH negotiation goes (ssh2's debug lines, the useful ones); unset, nowhere. */
+let negotiationTrace: ((host: string, line: string) => void) | undefined;
+
+export function traceSshNegotiation(trace: ((host: string, line: string) => void) | undefined): void {
+  negotiationTrace = trace;
+}
+
+/** ssh2's debug lines about channels and keepalives: every command makes a dozen, none tells how we connected. */
+const CHANNEL_NOISE = /CHANNEL_|WINDOW_ADJUST|GLOBAL_REQUEST|REQUEST_SUCCESS|REQUEST_FAILURE|Skipping empty|keepalive/i;
+
+function negotiationDebug(host: string): ((line: string) => void) | undefined {
+  const trace = negotiationTrace;
+  return trace && ((line) => CHANNEL_NOISE.test(line) || trace(host, line));
+}
+
+/** How long the exec that stops an interrupted run's commands may take (remote-kill.ts waits 1 s itself). */
+const KILL_TIMEOUT_MS = 3000;
+
+/** A command running on the host: its pid (from its entry line) and who it runs as. */
+interface Running {
+  pid?: number;
+  become?: BecomeOptions;
+}
 
 /** How long to wait for exit-status after the channel's stream closed (it normally follows within a packet). */
 const EXIT_STATUS_GRACE_MS = 2000;
@@ -120,6 +146,7 @@ async function handshake(target: ConnectTarget, sock: Duplex): Promise<Ssh2Clien
       readyTimeout: target.connectTimeoutMs,
       keepaliveInterval: target.keepaliveIntervalMs,
       keepaliveCountMax: 3,
+      debug: negotiationDebug(target.name),
       algorithms: { serverHostKey: hostKeyAlgorithms(known.keyTypesFor(name)) as never },
     });
   });
@@ -141,6 +168,8 @@ export class SshConnection implements Connection {
   private lost?: ConnectError;
   /** One script session per become user ('' without become). */
   private readonly sessions = new Map<string, Promise<ScriptSession>>();
+  /** Plain execs in flight, for close() to stop on the host. */
+  private readonly running = new Set<Running>();
 
   constructor(
     private readonly target: ConnectTarget,
@@ -177,7 +206,7 @@ export class SshConnection implements Connection {
 
   private run(command: string, options: ExecOptions): Promise<ExecResult> {
     const become = options.become;
-    const wrap = become ? wrapBecome(command, become) : undefined;
+    const wrap = become ? wrapBecome(command, become) : plainWrap(command);
     return new Promise<ExecResult>((resolve, reject) => {
       // Listeners must be attached inside ssh2's callback: exit-status, EOF and close can arrive in the same TCP
       // chunk as the channel's confirmation, and are emitted before any promise continuation would run.
@@ -188,16 +217,19 @@ export class SshConnection implements Connection {
     });
   }
 
-  private watch(channel: ClientChannel, options: ExecOptions, wrap: BecomeWrap | undefined, resolve: (r: ExecResult) => void, reject: (e: Error) => void): void {
+  private watch(channel: ClientChannel, options: ExecOptions, wrap: BecomeWrap, resolve: (r: ExecResult) => void, reject: (e: Error) => void): void {
     const become = options.become;
+    const running: Running = { become };
+    this.running.add(running);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let code: number | null = null;
     let signal: string | null = null;
     let settled = false;
-    let entered = !wrap; // with become: true once sudo let us in
-    let pre = ''; // stdout before the become marker
+    let entered = false; // once the entry line came (with become: sudo let us in)
+    let pre = ''; // stdout before the entry line
     let prompts = 0;
+    let sudoSaid = ''; // sudo's words around its prompts ("Sorry, try again."): only for a refusal's message
     let timer: NodeJS.Timeout | undefined;
 
     const finish = (error?: Error) => {
@@ -205,15 +237,16 @@ export class SshConnection implements Connection {
       settled = true;
       clearTimeout(timer);
       this.pending.delete(fail);
+      this.running.delete(running);
       if (error) {
         channel.close();
         reject(error);
         return;
       }
-      const stdout = Buffer.concat(out).toString('utf8');
+      const stdout = entered ? Buffer.concat(out).toString('utf8') : Buffer.from(pre, 'latin1').toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
-      if (wrap && become && !entered) {
-        const why = describeBecomeFailure(stderr, become.user, !!become.password) ?? `sudo to ${become.user} failed: ${stderr.trim().slice(0, 200)}`;
+      if (become && !entered) {
+        const why = becomeFailureMessage(sudoSaid + stderr, become.user, !!become.password, wrap.prompt);
         reject(new CommandError({ host: this.host, what: 'become', exitCode: code, signal, stdout: '', stderr: why }));
         return;
       }
@@ -241,26 +274,24 @@ export class SshConnection implements Connection {
         return;
       }
       pre += chunk.toString('latin1');
-      const at = pre.indexOf(`${wrap!.success}\n`);
-      if (at < 0) return;
+      const entry = findEntryLine(pre, wrap.success);
+      if (!entry) return;
       entered = true;
-      const rest = Buffer.from(pre.slice(at + wrap!.success.length + 1), 'latin1');
+      running.pid = entry.pid;
+      const rest = Buffer.from(pre.slice(entry.end), 'latin1');
       pre = '';
       if (rest.length) {
         out.push(rest);
         options.onStdout?.(rest);
       }
-      sendStdin();
+      if (become) sendStdin();
     });
     channel.stderr.on('data', (chunk: Buffer) => {
-      if (wrap && !entered && become?.password && chunk.toString('latin1').includes(wrap.prompt)) {
-        prompts++;
-        if (prompts > 1) {
-          channel.signal('KILL');
-          finish(new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: `sudo to ${become.user}: incorrect sudo password` }));
-          return;
-        }
-        channel.write(`${become.password.reveal()}\n`);
+      if (!entered && become?.password && chunk.toString('latin1').includes(wrap.prompt)) {
+        sudoSaid += chunk.toString('utf8').split(wrap.prompt).join('');
+        // Asked again: the password was wrong. End its input, so sudo says so and exits with its own code.
+        if (++prompts > 1) channel.end();
+        else channel.write(`${become.password.reveal()}\n`);
         return;
       }
       err.push(chunk);
@@ -280,7 +311,8 @@ export class SshConnection implements Connection {
       if (exited) finish();
       else setTimeout(() => finish(), EXIT_STATUS_GRACE_MS).unref();
     });
-    if (!wrap) sendStdin();
+    // Without sudo in between nothing asks first: the input goes at once, not a round trip later.
+    if (!become) sendStdin();
   }
 
   /**
@@ -335,13 +367,48 @@ export class SshConnection implements Connection {
     return forwardOut(this.client, this.target, to);
   }
 
+  /**
+   * Stops the commands still running on the host (an interrupted run): the process group of each is signalled by
+   * one more exec per become user, past the channel cap (MaxSessions keeps 2 spare). A lost connection cannot.
+   */
+  private async stopRunning(): Promise<void> {
+    if (this.lost) return;
+    const sessions = await Promise.all([...this.sessions.values()].map((s) => s.catch(() => undefined)));
+    const all: Running[] = [...this.running, ...sessions.flatMap((s) => (s?.isBusy ? [{ pid: s.pid, become: s.becomeOptions }] : []))];
+    const byUser = new Map<string, { become?: BecomeOptions; pids: number[] }>();
+    for (const r of all) {
+      if (r.pid === undefined) continue;
+      const key = r.become?.user ?? '';
+      const entry = byUser.get(key) ?? byUser.set(key, { become: r.become, pids: [] }).get(key)!;
+      entry.pids.push(r.pid);
+    }
+    await Promise.all(
+      [...byUser.values()].map(({ become, pids }) =>
+        this.run('/bin/sh -s', { stdin: killGroupsScript(pids), become, timeoutMs: KILL_TIMEOUT_MS }).then(
+          () => log().info({ host: this.host, pids }, 'stopped the commands still running'),
+          (err: Error) => log().warn({ host: this.host, pids, err: err.message }, 'could not stop the commands still running'),
+        ),
+      ),
+    );
+  }
+
   async close(): Promise<void> {
+    // Bounded: on a link that died unnoticed the kill's channel would never open, and Ctrl-C must not hang on it.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.stopRunning(), new Promise((resolve) => (timer = setTimeout(resolve, KILL_TIMEOUT_MS)))]);
+    clearTimeout(timer);
     for (const s of this.sessions.values()) void s.then((session) => session.close(), () => {});
     for (const c of [this.client, ...this.hops.slice().reverse()]) c.end();
     // The goodbye is written; the kernel finishes the TCP close. Waiting for the host's FIN kept a finished run
     // alive for tens of milliseconds.
     this.tcp?.unref();
   }
+}
+
+/** A command without become, made to print its pid first (remote-kill.ts). */
+function plainWrap(command: string): BecomeWrap {
+  const success = `TSINFRA-PID-${randomBytes(8).toString('hex')}`;
+  return { command: withEntryLine(command, success), prompt: '', success };
 }
 
 /** Connects to the target, through its jump hosts if any, outermost first. */

@@ -17,7 +17,8 @@ import type { ClientChannel } from 'ssh2';
 import { CommandError, ConnectError } from '../../errors.js';
 import { quote } from '../../shell/quote.js';
 import type { BecomeOptions, ExecResult } from '../transport.js';
-import { describeBecomeFailure, wrapBecome, type BecomeWrap } from './become.js';
+import { becomeFailureMessage, wrapBecome, type BecomeWrap } from './become.js';
+import { findEntryLine } from './remote-kill.js';
 
 const READY = 'TSINFRA-SESSION-READY';
 
@@ -57,6 +58,10 @@ export class ScriptSession {
   private held: (string | Buffer)[] = [];
   private current?: Pending;
   private dead?: Error;
+  /** The runner's pid (from its ready line): an interrupt stops its process group (remote-kill.ts). */
+  pid?: number;
+  /** sudo's exit code when it did not let us in. */
+  private exitCode: number | null = null;
 
   /** Runs RUNNER (through sudo for `become`) on the channel `open` gives. */
   static async open(host: string, open: (command: string) => Promise<ClientChannel>, become: BecomeOptions | undefined): Promise<ScriptSession> {
@@ -74,8 +79,9 @@ export class ScriptSession {
     this.entered = !wrap;
     channel.on('data', (chunk: Buffer) => this.onStdout(this.outText.write(chunk)));
     channel.stderr.on('data', (chunk: Buffer) => this.onStderr(this.errText.write(chunk)));
+    channel.on('exit', (code: number | null) => (this.exitCode = code ?? null));
     channel.on('close', () => this.fail(this.closedError()));
-    this.send(`tsi_m=${this.marker}; echo ${READY}\n`);
+    this.send(`tsi_m=${this.marker}; echo ${READY} $$\n`);
   }
 
   get isAlive(): boolean {
@@ -84,6 +90,10 @@ export class ScriptSession {
 
   get isBusy(): boolean {
     return this.current !== undefined;
+  }
+
+  get becomeOptions(): BecomeOptions | undefined {
+    return this.become;
   }
 
   run(script: string, timeoutMs?: number): Promise<ExecResult> {
@@ -118,17 +128,18 @@ export class ScriptSession {
     if (!this.ready) {
       this.before += text;
       if (!this.entered) {
-        const at = this.before.indexOf(`${this.wrap!.success}\n`);
-        if (at < 0) return;
-        this.before = this.before.slice(at + this.wrap!.success.length + 1);
+        const entry = findEntryLine(this.before, this.wrap!.success);
+        if (!entry) return;
+        this.before = this.before.slice(entry.end);
         this.entered = true;
         for (const data of this.held) this.channel.write(data);
         this.held = [];
       }
-      const at = this.before.indexOf(`${READY}\n`);
-      if (at < 0) return;
+      const ready = findEntryLine(this.before, READY);
+      if (!ready) return;
       this.ready = true;
-      text = this.before.slice(at + READY.length + 1);
+      this.pid = ready.pid;
+      text = this.before.slice(ready.end);
       this.before = '';
     }
     const p = this.current;
@@ -147,12 +158,10 @@ export class ScriptSession {
   private onStderr(text: string): void {
     if (!this.entered) {
       if (this.wrap && this.become?.password && text.includes(this.wrap.prompt)) {
-        if (++this.prompts > 1) {
-          this.channel.signal('KILL');
-          this.channel.close();
-          return this.fail(new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: `sudo to ${this.become.user}: incorrect sudo password` }));
-        }
-        this.channel.write(`${this.become.password.reveal()}\n`);
+        this.beforeErr += text.split(this.wrap.prompt).join('');
+        // Asked again: the password was wrong. End its input, so sudo says so and exits with its own code.
+        if (++this.prompts > 1) this.channel.end();
+        else this.channel.write(`${this.become.password.reveal()}\n`);
         return;
       }
       this.beforeErr += text;
@@ -181,8 +190,8 @@ export class ScriptSession {
   private closedError(): Error {
     if (this.entered || !this.become) return new ConnectError(this.host, 'ssh', 'the remote shell session ended');
     const { user, password } = this.become;
-    const why = describeBecomeFailure(this.beforeErr, user, !!password) ?? `sudo to ${user} failed: ${this.beforeErr.trim().slice(0, 200)}`;
-    return new CommandError({ host: this.host, what: 'become', exitCode: null, signal: null, stdout: '', stderr: why });
+    const why = becomeFailureMessage(this.beforeErr, user, !!password);
+    return new CommandError({ host: this.host, what: 'become', exitCode: this.exitCode, signal: null, stdout: '', stderr: why });
   }
 
   private fail(error: Error): void {

@@ -17,7 +17,7 @@ test('the hidden host is not reachable from the controller directly', async () =
   const direct = join(work, 'direct.yml');
   writeFileSync(direct, readFileSync(lab.inventoryPath, 'utf8'));
   const r = await tsinfra(['shell', 'hidden', 'hostname', '-i', direct, '--timeout', '2']);
-  assert.equal(r.code, 3, r.stdout);
+  assert.equal(r.code, 4, r.stdout);
 });
 
 test('ansible_ssh_common_args -o ProxyJump=... reaches it through the bastion', async () => {

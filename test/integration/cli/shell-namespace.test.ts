@@ -59,7 +59,7 @@ test('a changed host key is refused (strict and accept-new), nothing runs there,
   for (const policy of ['strict', 'accept-new']) {
     const marker = `/tmp/ran-${policy}`;
     const r = await tsinfra(['shell', 'all', `touch ${marker}`, '-i', variant, '--host-key-policy', policy]);
-    assert.equal(r.code, 3, r.stdout + r.stderr);
+    assert.equal(r.code, 4, r.stdout + r.stderr);
     assert.match(r.stdout, /master2 \| UNREACHABLE! => .*HOST KEY CHANGED/);
     assert.ok(r.stdout.includes(fingerprintOf(otherKey)), 'recorded fingerprint shown');
     assert.ok(r.stdout.includes(fingerprintOf(realLine.split(' ').slice(1).join(' '))), 'offered fingerprint shown');
@@ -75,7 +75,7 @@ test('an unknown host is refused under strict, recorded and run under accept-new
   writeFileSync(partial, readFileSync(lab.knownHostsPath, 'utf8').split('\n').filter((l) => !l.startsWith(`${w1.publicAddress} `)).join('\n'));
   const variant = inventoryWith('partial', [[/tsinfra_known_hosts_file: .*/, `tsinfra_known_hosts_file: ${partial}`]]);
   const strict = await tsinfra(['shell', 'worker1', 'true', '-i', variant]);
-  assert.equal(strict.code, 3);
+  assert.equal(strict.code, 4);
   assert.match(strict.stdout, /unknown host key SHA256:/);
   const acceptNew = await tsinfra(['shell', 'worker1', 'hostname', '-i', variant, '--host-key-policy', 'accept-new']);
   assert.equal(acceptNew.code, 0, acceptNew.stdout);
@@ -130,10 +130,10 @@ test('become failures are clear per-host errors: wrong password, and a password 
   assert.match(none.stdout, /needs a password/);
 });
 
-test('sshd stopped on one host: the other four succeed, that host is unreachable, exit 3', async () => {
+test('sshd stopped on one host: the other four succeed, that host is unreachable, exit 4', async () => {
   ok(await hostExec(lab, 'worker2', 'kill $(cat /run/sshd.pid)'), 'stop sshd');
   const r = await tsinfra(['shell', 'all', 'hostname', '-i', inv, '--timeout', '5']);
-  assert.equal(r.code, 3, r.stdout + r.stderr);
+  assert.equal(r.code, 4, r.stdout + r.stderr);
   assert.match(r.stdout, /^worker2 \| UNREACHABLE! =>/m);
   for (const name of NAMES.slice(0, 4)) assert.match(r.stdout, new RegExp(`^${name} \\| SUCCESS`, 'm'));
   assert.match(r.stdout, /5 hosts: ok=4 failed=0 unreachable=1/);

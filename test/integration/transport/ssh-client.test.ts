@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
-import { connectSsh } from '../../../src/transport/ssh/client.js';
+import { connectSsh, traceSshNegotiation } from '../../../src/transport/ssh/client.js';
 import { ConnectError, CommandError } from '../../../src/errors.js';
 import type { ConnectTarget } from '../../../src/transport/transport.js';
 import { sshdTarget, startSshd } from '../../support/sshd.js';
@@ -35,6 +35,24 @@ test('a script on stdin runs under sh -s; a signal is reported', async () => {
   } finally {
     await c.close();
   }
+});
+
+test('-vvvv: the SSH negotiation is traced per host (ident, algorithms, auth), without the per-command channel noise', async () => {
+  const lines: string[] = [];
+  traceSshNegotiation((host, line) => lines.push(`${host} ${line}`));
+  try {
+    const c = await connectSsh(target());
+    await c.exec('true');
+    await c.close();
+  } finally {
+    traceSshNegotiation(undefined);
+  }
+  const text = lines.join('\n');
+  assert.ok(lines.every((l) => l.startsWith(`${target().name} `)), text);
+  assert.match(text, /Remote ident: 'SSH-2\.0-OpenSSH/);
+  assert.match(text, /Handshake: KEX algorithm: \S+/);
+  assert.match(text, /USERAUTH_SUCCESS/);
+  assert.doesNotMatch(text, /CHANNEL_/);
 });
 
 test('one connection serves 30 concurrent commands (channel cap below MaxSessions 10)', async () => {

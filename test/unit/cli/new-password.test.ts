@@ -13,8 +13,8 @@ test('generated passwords: requested length, letters and digits, different every
   assert.match(a.reveal(), /^[A-Za-z0-9]{24}$/);
   assert.match(generatePassword(100).reveal(), /^[A-Za-z0-9]{100}$/);
   assert.notEqual(a.reveal(), generatePassword(24).reveal());
-  assert.equal(`${a}`, '***');
-  assert.equal(JSON.stringify({ a }), '{"a":"***"}');
+  assert.equal(`${a}`, '********');
+  assert.equal(JSON.stringify({ a }), '{"a":"********"}');
 });
 
 test('readFirstLine: up to the first newline (\\n or \\r\\n), or all of a stream without one', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ConfigError } from '../../../src/errors.js';
 import { entriesOf, parseYaml, readYamlFile } from '../../../src/config/yaml-source.js';
+import { VaultValue } from '../../../src/vault/index.js';
 
 const F = 'conf/x.yml';
 
@@ -57,12 +58,12 @@ test('merge keys, anchors, !vault and !unsafe', () => {
     'base: &base {user: deploy, port: 22}\nweb:\n  <<: *base\n  port: 2222\npw: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\nraw: !unsafe "{{ not templated }}"\n',
     F,
   );
-  assert.deepEqual(src.value, {
-    base: { user: 'deploy', port: 22 },
-    web: { user: 'deploy', port: 2222 },
-    pw: { __ansible_vault: '$ANSIBLE_VAULT;1.1;AES256\n6162\n' },
-    raw: '{{ not templated }}',
-  });
+  // With no vault password the !vault value stays encrypted (a VaultValue, shown as <vault>) until something reads it.
+  assert.equal(JSON.stringify(src.value), '{"base":{"user":"deploy","port":22},"web":{"user":"deploy","port":2222},"pw":"<vault>","raw":"{{ not templated }}"}');
+  const pw = (src.value as { pw: VaultValue }).pw;
+  assert.ok(pw instanceof VaultValue);
+  assert.equal(pw.envelope, '$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+  assert.deepEqual(pw.at, { file: F, line: 5, column: 12 });
 });
 
 test('entriesOf keeps keys as written', () => {
@@ -80,9 +81,13 @@ test('duplicate keys are an error at the second key', () => {
 test('syntax errors name the line and column and say what is wrong', () => {
   const cases: [string, number, number, RegExp][] = [
     ['a: "open\nb: 1\n', 1, 4, /quoted string is never closed/],
-    ['a:\n  b: 1\n c: 2\n', 3, 1, /invalid YAML: all mapping items must start at the same column/],
+    // At the token, as Ansible (PyYAML) points: not the indentation before it.
+    ['a:\n  b: 1\n c: 2\n', 3, 2, /invalid YAML: all mapping items must start at the same column/],
     ['a:\n\tb: 1\n', 2, 1, /tabs are not allowed/],
-    ['a: [1, 2\n', 2, 1, /invalid YAML/],
+    // An unclosed bracket: the line that lacks it, not the line after.
+    ['a: [1, 2\n', 1, 9, /invalid YAML/],
+    ['x: 1\nb:\n  c: [1, 2\n\n\nd: 3\n', 3, 11, /invalid YAML/],
+    ['- name: x\n  shell: echo a: b\n', 2, 16, /invalid YAML/],
     ['a: 1\n---\nb: 2\n', 2, 1, /expected one document/],
     ['a: !custom x\n', 1, 4, /unknown YAML tag !custom/],
   ];
@@ -92,6 +97,24 @@ test('syntax errors name the line and column and say what is wrong', () => {
     assert.match(err.message, message);
     assert.ok(err.message.startsWith(`${F}:${line}:${column}: `));
   }
+});
+
+test('a syntax error shows the offending line and the one before it, with a caret under the column', () => {
+  const err = errorOf('- hosts: all\n  tasks:\n    - name: x\n      shell: echo a: b\n');
+  assert.equal(err.frame, ['  3 |     - name: x', '  4 |       shell: echo a: b', '    |                    ^ here'].join('\n'));
+  assert.equal(err.describe(), `${err.message}\n${err.frame}`);
+  // The first line has no line before it; the caret still sits under the column.
+  assert.equal(errorOf('a: "open\nb: 1\n').frame, ['  1 | a: "open', '    |    ^ here'].join('\n'));
+});
+
+test('an unquoted "{{ x }}" value is an error with a hint to quote it, as in Ansible', () => {
+  const err = errorOf('- hosts: all\n  vars:\n    a: {{ x }}\n');
+  assert.deepEqual(err.position, { file: F, line: 3, column: 8 });
+  assert.match(err.message, /must be quoted/);
+  assert.match(err.hint ?? '', /quote the whole value/);
+  assert.equal(err.frame, ['  2 |   vars:', '  3 |     a: {{ x }}', '    |        ^ here'].join('\n'));
+  // A real flow mapping is fine.
+  assert.deepEqual(parseYaml('a: { b: 1 }\n', F).value, { a: { b: 1 } });
 });
 
 test('an empty file is null, not an error', () => {

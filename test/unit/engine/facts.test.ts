@@ -309,6 +309,9 @@ test('output that is not (all of) the facts script is refused', () => {
 // %(root)s interpolation), a good and a failing executable, and an unreadable fact; the script's output over
 // `ssh -F <lab ssh_config> master1 sh -s`, and right after it `ansible -i <hosts.ini> master1 -m setup -o` (Debian's
 // ansible-core 2.14, ansible_python_interpreter=/usr/bin/python3), whose ansible_facts are namespace-ansible.setup.json.
+// Both *-ansible captures predate the python and distribution-file probes: their five lines (exists=/etc/os-release,
+// python_exe, python_version, python_dynload, python_ssl) were added by hand from what those hosts have (setup's
+// ansible_python: /usr/bin/python3 3.11.2).
 
 const setupFixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.setup.json`), 'utf8')) as Record<string, unknown>;
 

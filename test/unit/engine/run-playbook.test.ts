@@ -436,3 +436,60 @@ test('a `never` task runs only when one of its other tags is asked for', async (
 test('--skip-tags always skips even `always` tasks', async () => {
   assert.deepEqual(await ran({ tags: ['db'], skipTags: ['always'] }), ['db']);
 });
+
+// As measured with ansible-playbook 2.14 on three local hosts: end_play's `when` is decided by the first host (h2
+// here: false, so the play goes on); end_host ends h3's play only; clear_host_errors does not bring h1 back into its
+// play, but into the next one, and off the failed list (exit 0), while its recap keeps failed=1. meta is not counted.
+test('meta end_play, end_host and clear_host_errors as Ansible runs them', async () => {
+  const text = `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: one
+      command: step one
+    - meta: end_play
+      when: inventory_hostname == 'h3'
+    - meta: end_host
+      when: inventory_hostname == 'h3'
+    - meta: clear_host_errors
+    - name: after
+      command: after clear
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: later
+      command: later play
+`;
+  const r = await runFakePlay({ fake: new FakeTransport().fail('step one', 'boom', { host: 'h1' }), files: { 'inventory.yaml': THREE, 'site.yaml': text } });
+  assert.deepEqual(r.fake.received('after clear').map((c) => c.host), ['h2']);
+  assert.deepEqual(r.fake.received('later play').map((c) => c.host).sort(), ['h1', 'h2', 'h3']);
+  assert.deepEqual(r.summary.failed, []);
+  const counts = (h: string) => { const c = r.summary.hosts.get(h)!.counts; return [c.ok, c.failed, c.skipped]; };
+  assert.deepEqual([counts('h1'), counts('h2'), counts('h3')], [[1, 1, 0], [3, 0, 0], [2, 0, 0]]);
+});
+
+test('meta end_batch, clear_host_errors: nothing happens where the first host says no; flush_handlers per host', async () => {
+  const text = `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: one
+      command: step one
+      notify: restart
+    - meta: end_batch
+      when: inventory_hostname != 'h1'
+    - meta: flush_handlers
+      when: inventory_hostname == 'h2'
+    - name: two
+      command: step two
+  handlers:
+    - name: restart
+      command: do restart
+`;
+  const r = await runFakePlay({ files: { 'inventory.yaml': THREE, 'site.yaml': text } });
+  assert.deepEqual(r.fake.received('step two').map((c) => c.host).sort(), ['h1', 'h2', 'h3']);
+  const restarts = r.fake.received('do restart').map((c) => c.host);
+  assert.deepEqual(restarts.sort(), ['h1', 'h2', 'h3']);
+  // h2's handler ran at the flush, before its step two; the others' at the end of the play
+  const order = r.fake.calls().map((c) => `${c.host}:${(c.command ?? c.script).includes('do restart') ? 'restart' : (c.command ?? c.script).includes('step two') ? 'two' : 'other'}`);
+  assert.ok(order.indexOf('h2:restart') < order.indexOf('h2:two'));
+  assert.ok(order.indexOf('h1:restart') > order.indexOf('h1:two'));
+});

@@ -133,9 +133,9 @@ test('facts gathered through the fake are variables: facts and ansible_facts', a
   assert.equal(r.status('Gathering Facts', 'h1'), 'ok');
 });
 
-// toHostResult (task-runner.ts) reports `msg` only when it is a string, and nothing else debug returns: a message
-// that renders to a number or a list, and `debug: var:`, are not in the host result, so the play output shows nothing.
-test('debug shows a message that renders to a number, and the value of `var`', { todo: 'toHostResult keeps only string msg' }, async () => {
+// debug shows any value, as ansible-playbook's default callback does: the host result carries the shown mapping
+// (`{ msg: value }` or `{ <var>: value }`) and a one-line message; an undefined `var` shows Ansible's marker.
+test('debug shows a message that renders to a number or a list, and the value of `var`', async () => {
   const r = await runFakePlay({
     files: {
       'inventory.yaml': inventoryOf('h1'),
@@ -144,14 +144,55 @@ test('debug shows a message that renders to a number, and the value of `var`', {
   gather_facts: false
   vars:
     n: 3
+    m: { z: [1, 2], a: "é" }
   tasks:
     - name: number
       debug: { msg: "{{ n }}" }
+    - name: list
+      debug: { msg: "{{ [n, 'x'] }}" }
     - name: var
-      debug: { var: n }
+      debug: { var: m }
+    - name: undefined
+      debug: { var: nope }
+    - name: text
+      debug: { msg: "hi {{ n }}" }
 `,
     },
   });
-  assert.match(r.results('number')[0]!.message ?? '', /3/);
-  assert.match(r.results('var')[0]!.message ?? '', /3/);
+  const only = (name: string) => r.results(name)[0]!;
+  assert.equal(only('number').message, '3');
+  assert.deepEqual(only('number').debug, { msg: 3 });
+  assert.equal(only('list').message, '[3, "x"]');
+  assert.deepEqual(only('var').debug, { m: { z: [1, 2], a: 'é' } });
+  assert.equal(only('var').message, '{"m": {"a": "é", "z": [1, 2]}}');
+  assert.deepEqual(only('undefined').debug, { nope: 'VARIABLE IS NOT DEFINED!' });
+  assert.equal(only('text').message, 'hi 3');
+  assert.deepEqual(only('text').debug, { msg: 'hi 3' });
+});
+
+// As ansible-playbook 2.14 prints it (checked): the vars of include_tasks and include_role are include parameters,
+// above set_fact; those of import_tasks and import_role are task vars, below it.
+test('include parameters beat set_fact; import vars do not', async () => {
+  const r = await runFakePlay({
+    files: {
+      'inventory.yaml': inventoryOf('h1'),
+      't.yml': `- name: show\n  debug: { msg: "{{ a }} {{ b }} {{ c }} {{ d }}" }\n`,
+      'roles/r/tasks/main.yml': `- name: show\n  debug: { msg: "{{ a }} {{ b }} {{ c }} {{ d }}" }\n`,
+      'site.yaml': `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact: { a: sf, b: sf, c: sf, d: sf }
+    - include_tasks: t.yml
+      vars: { a: inc }
+    - import_tasks: t.yml
+      vars: { b: imp }
+    - include_role: { name: r }
+      vars: { c: incrole }
+    - import_role: { name: r }
+      vars: { d: improle }
+`,
+    },
+  });
+  assert.deepEqual(r.results('show').map((x) => x.message), ['inc sf sf sf', 'sf sf sf sf', 'sf sf incrole sf', 'sf sf sf sf']);
 });

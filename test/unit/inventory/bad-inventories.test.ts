@@ -63,7 +63,9 @@ for (const [name, want] of Object.entries(EXPECTED)) {
     const where = want.line === undefined ? file : `${file}:${want.line}:${want.column}`;
     assert.ok(err.message.startsWith(`${where}: `), err.message);
     assert.ok(err.message.includes(want.message), `${err.message}\n  should contain: ${want.message}`);
-    assert.ok(!err.describe().includes('\n'), 'one line');
+    // One line, then for a YAML syntax error the offending lines with a caret under the column.
+    assert.ok(!err.describe().slice(0, err.frame ? -err.frame.length - 1 : undefined).includes('\n'), 'one line');
+    if (err.frame) assert.match(err.frame, new RegExp(`\\n {${String(want.line).length + 2}} \\| {${want.column!}}\\^ here$`), err.frame);
     assert.equal(err.code, 'TSI_CONFIG');
   });
 }

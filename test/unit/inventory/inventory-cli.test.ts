@@ -67,7 +67,7 @@ test('secrets are masked in --host and --list', async () => {
   assert.doesNotMatch(r.stdout, /hunter2|abc|pw1|"x"/);
   assert.match(r.stdout, /ansible_become_password +\*\*\*/);
   const j = await tsinfra(['inventory', '-i', join(dir, 'hosts.ini'), '--host', 'db1', '--json']);
-  assert.deepEqual(JSON.parse(j.stdout).vars, { conf: { password: '***', user: 'u' }, ansible_become_password: '***', api_token: '***', ansible_ssh_pass: '***' });
+  assert.deepEqual(JSON.parse(j.stdout).vars, { conf: { password: '********', user: 'u' }, ansible_become_password: '********', api_token: '********', ansible_ssh_pass: '********' });
   const l = await tsinfra(['inventory', '-i', join(dir, 'hosts.ini'), '--list']);
   assert.doesNotMatch(l.stdout, /hunter2|pw1/);
 });
@@ -86,7 +86,7 @@ test('inventory --list prints the ansible-inventory --list shape', async () => {
 test('usage and config errors: one line, Ansible exit codes', async () => {
   const none = await tsinfra(['hosts', 'all']);
   assert.equal(none.code, 5);
-  assert.equal(none.stderr, 'tsinfra: no inventory given (hint: pass -i PATH or set TSINFRA_INVENTORY)\n');
+  assert.equal(none.stderr, 'tsinfra: no inventory given (hint: pass -i PATH, set TSINFRA_INVENTORY, or set inventory in ansible.cfg)\n');
 
   const missing = await tsinfra(['hosts', 'all', '-i', 'no/such/inventory.ini']);
   assert.equal(missing.code, 4);
@@ -99,7 +99,7 @@ test('usage and config errors: one line, Ansible exit codes', async () => {
 
   const both = await tsinfra(['inventory', '-i', INI]);
   assert.equal(both.code, 5);
-  assert.match(both.stderr, /exactly one of --host NAME or --list/);
+  assert.match(both.stderr, /exactly one of --host NAME, --list or --graph/);
 
   const unknown = await tsinfra(['inventory', '-i', INI, '--host', 'nosuch']);
   assert.equal(unknown.code, 5);

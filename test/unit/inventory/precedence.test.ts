@@ -55,3 +55,36 @@ test('loading the file instead of the directory finds the same group_vars beside
   const fromDir = await loadInventory(DIR);
   assert.deepEqual(fromFile.hosts.get('web1')!.vars, fromDir.hosts.get('web1')!.vars);
 });
+
+test('group_vars/ and host_vars/ beside the playbook: above those beside the inventory, at each level, with their origin', async () => {
+  const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'tsinfra-playbook-vars-'));
+  try {
+    const write = (path: string, text: string) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write('inv/hosts.ini', '[web]\nw1 inline=host-inline\n[web:vars]\nchild_inv=web-inventory\n');
+    write('inv/group_vars/all.yml', 'all_pair: inv-all\nall_vs_child: inv-all\ninline: inv-all\n');
+    write('inv/group_vars/web.yml', 'web_pair: inv-web\nall_vs_child: inv-web\n');
+    write('inv/host_vars/w1.yml', 'host_pair: inv-host\n');
+    write('play/group_vars/all.yml', 'all_pair: play-all\nall_vs_child: play-all\nchild_inv: play-all\n');
+    write('play/group_vars/web.yml', 'web_pair: play-web\n');
+    write('play/group_vars/nothere.yml', 'x: 1\n');
+    write('play/host_vars/w1.yml', 'host_pair: play-host\n');
+    const inv = await loadInventory(join(dir, 'inv', 'hosts.ini'), { playbookDir: join(dir, 'play') });
+    const w1 = inv.hosts.get('w1')!;
+    assert.deepEqual(
+      [w1.vars.all_pair, w1.vars.web_pair, w1.vars.host_pair, w1.vars.all_vs_child, w1.vars.child_inv, w1.vars.inline],
+      ['play-all', 'play-web', 'play-host', 'inv-web', 'play-all', 'host-inline'],
+    );
+    assert.equal(w1.origins.web_pair, `${join(dir, 'play', 'group_vars', 'web.yml')}:1:1 (group web)`);
+    assert.equal(w1.origins.host_pair, `${join(dir, 'play', 'host_vars', 'w1.yml')}:1:1 (host w1)`);
+    assert.deepEqual(inv.warnings, [], 'a playbook group_vars/ file for a group of another inventory is no mistake');
+    const same = await loadInventory(join(dir, 'inv', 'hosts.ini'), { playbookDir: join(dir, 'inv') });
+    assert.equal(same.hosts.get('w1')!.vars.all_pair, 'inv-all', 'the inventory directory as playbook directory: read once');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -140,6 +140,19 @@ describe('lookups', () => {
     assert.throws(() => q('sequence', ['end=3 format=%d%d']), /bad formatting string/);
   });
 
+  it('pipe and lines: a shell command on the controller, in the playbook directory', () => {
+    const o = { ...OPTIONS, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } };
+    assert.deepEqual(q('pipe', ['printf "a b\\n\\n"', 'cat b.txt'], {}, o), ['a b', 'b']);
+    assert.deepEqual(q('lines', ['printf "x\\ny\\n"', 'echo z'], {}, o), ['x', 'y', 'z']);
+    assert.deepEqual(q('pipe', ['pwd'], {}, o), [DIR]);
+    assert.throws(() => q('pipe', ['exit 3'], {}, o), /lookup_plugin\.pipe\(exit 3\) returned 3/);
+    assert.throws(() => q('lines', ['false'], {}, o), /lookup_plugin\.lines\(false\) returned 1/);
+    // the command text is in no argv (a templated secret stays out of process lists) nor the command's environment
+    assert.deepEqual(q('pipe', ['tr "\\0" " " < /proc/$$/cmdline; echo; env | grep -c TSINFRA_LOOKUP || true # s3cret'], {}, o), [
+      `/bin/sh -c tsi_c=$TSINFRA_LOOKUP_COMMAND; unset TSINFRA_LOOKUP_COMMAND; eval "$tsi_c" \n0`,
+    ]);
+  });
+
   it('has every lookup once', () => {
     assert.equal(LOOKUPS.size, lookups.length);
     void T;

@@ -81,10 +81,12 @@ test('wait_for: a path that appears, a regex, and a timeout', async () => {
   assert.equal(r.changed, false);
   assert.equal(io.execs.length, 1, 'the loop runs on the host: one exec');
   writeFileSync(p, 'status: ready\n');
-  assert.equal((await run('wait_for', { path: p, search_regex: 'status: (ready|up)', timeout: 2 })).failed, false);
+  const matched = await run('wait_for', { path: p, search_regex: 'status: (ready|up)', timeout: 2 });
+  assert.equal(matched.failed, false);
+  assert.deepEqual(matched.match_groups, ['ready']);
   const gone = await run('wait_for', { path: p, state: 'absent', timeout: 1 });
   assert.equal(gone.failed, true);
-  assert.equal(gone.msg, `Timeout when waiting for ${p} to stop`);
+  assert.equal(gone.msg, `Timeout when waiting for ${p} to be absent.`);
   assert.equal((await run('wait_for', { path: p, state: 'absent', timeout: 1, msg: 'still there' })).msg, 'still there');
 });
 
@@ -95,7 +97,7 @@ test('wait_for: a local port listening, then stopped', async () => {
   assert.equal((await run('wait_for', { port, timeout: 5 })).failed, false);
   const stopped = await run('wait_for', { port, state: 'stopped', timeout: 1 });
   assert.equal(stopped.failed, true);
-  assert.equal(stopped.msg, `Timeout when waiting for 127.0.0.1:${port} to stop`);
+  assert.equal(stopped.msg, `Timeout when waiting for 127.0.0.1:${port} to stop.`);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   assert.equal((await run('wait_for', { port, state: 'stopped', timeout: 5 })).failed, false);
 });

@@ -17,8 +17,13 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
-    'apt', 'apt_key', 'apt_repository', 'assert', 'authorized_key', 'blockinfile', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'debconf', 'debug', 'fail', 'file', 'firewall', 'get_url', 'hostname', 'include_vars', 'iptables',
-    'lineinfile', 'mount', 'package', 'raw', 'script', 'service', 'set_fact', 'setup', 'shell', 'stat', 'sysctl', 'systemd', 'systemd_service', 'template', 'user', 'wait_for', 'wait_for_connection', 'zerotier',
+    'add_host', 'alternatives', 'apt', 'apt_key', 'apt_repository', 'assemble', 'assert', 'at', 'authorized_key',
+    'blockinfile', 'capabilities', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'cron',
+    'debconf', 'debug', 'fail', 'fetch', 'file', 'find', 'firewall', 'get_url', 'getent', 'git', 'group', 'group_by',
+    'hostname', 'include_vars', 'ini_file', 'iptables', 'known_hosts', 'lineinfile', 'locale_gen', 'modprobe',
+    'mount', 'package', 'package_facts', 'pam_limits', 'patch', 'pause', 'ping', 'raw', 'replace', 'script', 'service', 'service_facts', 'set_fact', 'setup', 'shell',
+    'slurp', 'stat', 'sysctl', 'systemd', 'systemd_service', 'tempfile', 'template', 'timezone', 'unarchive', 'uri',
+    'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);
   for (const m of MODULES) assert.ok(m.summary.length > 10, m.name);
@@ -131,7 +136,7 @@ test('cross-argument rules', () => {
   assert.deepEqual(problems('apt', {}), ['/name apt needs name (or update_cache: true)']);
   assert.deepEqual(problems('apt', { name: 'curl=1.0', state: 'latest' }), ['/name apt: a version (curl=1.0) only goes with state: present']);
   assert.deepEqual(problems('service', { name: 'nginx' }), [' service needs state or enabled']);
-  assert.deepEqual(problems('wait_for', { port: 80, path: '/x' }), ['/path wait_for takes port or path, not both']);
+  assert.deepEqual(problems('wait_for', { port: 80, path: '/x' }), ['/path wait_for: port and path parameter can not both be passed to wait_for']);
   assert.deepEqual(problems('set_fact', { 'bad-name': 1 }), ["/bad-name set_fact: 'bad-name' is not a valid variable name"]);
   assert.deepEqual(problems('authorized_key', { user: 'a', key: 'not a key' }), ['/key authorized_key.key holds no public key (expected: type base64 [comment])']);
   assert.deepEqual(problems('apt_repository', { repo: 'deb http://x/ s m', key: 'k', key_url: 'https://x/k' }), ['/key_url apt_repository takes key or key_url, not both']);
@@ -141,9 +146,9 @@ test('cross-argument rules', () => {
 test('actions declare check-mode behaviour and whether they need the host', () => {
   const actions = MODULES.filter((m) => m.kind === 'action');
   const skip = actions.filter((m) => m.kind === 'action' && m.checkMode === 'skip').map((m) => m.name).sort();
-  assert.deepEqual(skip, ['command', 'raw', 'shell']);
+  assert.deepEqual(skip, ['command', 'fetch', 'raw', 'shell', 'tempfile', 'uri']);
   const local = actions.filter((m) => m.kind === 'action' && m.controllerOnly).map((m) => m.name).sort();
-  assert.deepEqual(local, ['assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'include_vars', 'set_fact']);
+  assert.deepEqual(local, ['add_host', 'assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'group_by', 'include_vars', 'pause', 'set_fact']);
 });
 
 test('docs/modules.md documents every module and argument', async () => {

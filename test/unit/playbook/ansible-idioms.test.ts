@@ -139,12 +139,12 @@ test('an Ansible module tsinfra lacks names the nearest module by purpose, not b
   tasks:
     - ufw: { rule: allow, port: "22" }
     - community.general.ufw: { rule: allow, port: "22" }
-    - ansible.builtin.uri: { url: "http://x" }
+    - ansible.builtin.pip: { name: requests }
 `,
   });
   assert.deepEqual(problems.map((p) => p.replace(/ \/\S+site\.yml:\d+:\d+:/, '')), [
     '3:7 task #1 in site.yml: tsinfra has no module "ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
     '4:7 task #2 in site.yml: tsinfra has no module "community.general.ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
-    '5:7 task #3 in site.yml: tsinfra has no module "ansible.builtin.uri" (hint: nearest by purpose: get_url (to download a file) or command with curl (docs/modules.md))',
+    '5:7 task #3 in site.yml: tsinfra has no module "ansible.builtin.pip" (hint: nearest by purpose: command with pip (a venv: command: python3 -m venv …) (docs/modules.md))',
   ]);
 });

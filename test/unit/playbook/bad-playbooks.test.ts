@@ -93,6 +93,7 @@ const EXPECTED: Record<string, Expected[]> = {
   ],
   'missing-role': [
     ["missing-role/site.yml", 4, 7, "play #1 in site.yml: role \"absent\" not found (looked in roles/absent)"],
+    ["missing-role/site.yml", 5, 7, "play #1 in site.yml: role \"myrol\" not found (did you mean \"myrole\"?) (looked in roles/myrol)"],
   ],
   'missing-vars-file.yml': [
     ["missing-vars-file.yml", 3, 7, "play #1 in missing-vars-file.yml: vars file \"vars/nope.yml\" not found (looked for vars/nope.yml)"],
@@ -203,10 +204,12 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
       assert.deepEqual(p.position, { file: join(BAD, file), line, column }, got[i]);
       assert.ok(p.message.startsWith(`${join(BAD, file)}:${line}:${column}: `), p.message);
       assert.ok(p.message.includes(message), `${p.message}\n  should contain: ${message}`);
-      assert.ok(!p.describe().includes('\n'), `one line: ${p.describe()}`);
+      // One line, then for a YAML syntax error the offending lines with a caret (its code frame).
+      assert.ok(!p.describe().slice(0, p.frame ? -p.frame.length - 1 : undefined).includes('\n'), `one line: ${p.describe()}`);
+      assert.equal(p.frame !== undefined, message.startsWith('invalid YAML') || message.startsWith('duplicate key'), `a code frame only for YAML syntax: ${p.describe()}`);
     });
     // The aggregate lists them one per line, and nothing anywhere looks like a stack trace.
-    assert.equal(err.message.split('\n').length, expected.length);
+    assert.equal(err.message.split('\n').length, expected.length + err.problems.reduce((n, p) => n + (p.frame ? p.frame.split('\n').length : 0), 0));
     assert.ok(!err.message.includes('    at '), err.message);
     for (const p of err.problems) assert.ok(!`${p.message} ${p.hint ?? ''}`.includes('    at '));
   });

@@ -23,8 +23,25 @@ test('a whole run, as people see it (colours off)', () => {
   assert.equal(writes.length, PLAY_EVENTS.filter((e) => e.type !== 'play_end' && e.type !== 'run_start').length - 1, 'the loop summaries that only repeat their items print nothing');
 });
 
+test('-v levels as Ansible: -v results, -vv the playbook and task paths, -vvv each remote script', () => {
+  const t = { id: '1', name: 'write', at: 'x.yml:3:7' };
+  const events: RunEvent[] = [
+    { type: 'run_start', playbook: 'x.yml', check: false, diff: false, hosts: 1 },
+    { type: 'task_start', task: t, hosts: ['a'] },
+    { type: 'remote_exec', host: 'a', task: 'x.yml:3:7 write', script: "set -eu\nprintf '%s' *** | base64 -d\n", become: 'root', rc: 0, durationMs: 12 },
+    { type: 'host_result', task: t, result: { host: 'a', status: 'ok', changes: [], rc: 0, durationMs: 1 } },
+  ];
+  const v1 = render(events, { verbose: 1 }).text;
+  assert.doesNotMatch(v1, /task path|PLAYBOOK|SCRIPT/);
+  assert.match(v1, /ok: \[a\]\n {4}rc: 0\n/);
+  const v2 = render(events, { verbose: 2 }).text;
+  assert.match(v2, /^PLAYBOOK: x\.yml\n[\s\S]*\ntask path: x\.yml:3:7\n/);
+  assert.doesNotMatch(v2, /SCRIPT/);
+  assert.match(render(events, { verbose: 3 }).text, /\ntask path: x\.yml:3:7\n<a> SCRIPT as root \(sudo\), rc=0, 0\.012s \(x\.yml:3:7 write\):\n {4}set -eu\n {4}printf '%s' \*\*\* \| base64 -d\nok: \[a\]\n/);
+});
+
 test('verbose: playbook and task paths, skip reasons, rc and whole command output', () => {
-  const { text } = render(PLAY_EVENTS, { diff: true, verbose: 1 });
+  const { text } = render(PLAY_EVENTS, { diff: true, verbose: 2 });
   assert.ok(text.startsWith('PLAYBOOK: site.yml\n\nPLAY [base setup] ***'));
   assert.match(text, /\nTASK \[base : install packages\] \*+\ntask path: site\.yml:10:5\n/);
   assert.match(text, /\nskipping: \[master1\] => \(item=carol\) => condition false\n/);
@@ -61,6 +78,38 @@ test('no_log: status only, even for failures and loop items; diffs and output st
     'failed: [a] (item=censored) => censored: the output has been hidden due to no_log',
     'failed: [a] => censored: the output has been hidden due to no_log',
     '...ignoring',
+    '',
+  ].join('\n'));
+});
+
+test('debug: the value as ansible-playbook prints it (json.dumps, indent 4, sorted keys), items too, no_log hidden', () => {
+  const t = { id: '1', name: 'show', at: 'x.yml:1:1' };
+  const events: RunEvent[] = [
+    { type: 'host_result', task: t, result: { host: 'a', status: 'ok', changes: [], message: '[1, "é"]', debug: { msg: [1, 'é'] }, durationMs: 1 } },
+    { type: 'host_result', task: t, result: { host: 'a', status: 'ok', changes: [], message: '{}', debug: { m: { z: {}, a: [] }, nope: 'VARIABLE IS NOT DEFINED!' }, durationMs: 1 } },
+    { type: 'host_result', task: t, result: { host: 'a', status: 'ok', changes: [], message: 'pw', debug: { msg: 'pw' }, durationMs: 1, noLog: true } },
+    { type: 'host_result', task: t, result: { host: 'a', status: 'ok', changes: [], item: 'x', message: 'x', debug: { ansible_loop_var: 'item', item: 'x', msg: 'x' }, durationMs: 1 } },
+  ];
+  assert.equal(render(events).text, [
+    'ok: [a] => {',
+    '    "msg": [',
+    '        1,',
+    '        "é"',
+    '    ]',
+    '}',
+    'ok: [a] => {',
+    '    "m": {',
+    '        "a": [],',
+    '        "z": {}',
+    '    },',
+    '    "nope": "VARIABLE IS NOT DEFINED!"',
+    '}',
+    'ok: [a] => censored: the output has been hidden due to no_log',
+    'ok: [a] => (item=x) => {',
+    '    "ansible_loop_var": "item",',
+    '    "item": "x",',
+    '    "msg": "x"',
+    '}',
     '',
   ].join('\n'));
 });

@@ -19,12 +19,12 @@ test('sh quotes interpolations and splits arrays into words', () => {
   assert.equal(execFileSync('/bin/sh', ['-c', s.text]).toString(), "a b|c'd|42|");
 });
 
-test('secrets run as themselves but show as ***', () => {
+test('secrets run as themselves but show as ********', () => {
   const s = sh`echo ${secret('hunter2')}`;
   assert.equal(execFileSync('/bin/sh', ['-c', s.text]).toString(), 'hunter2\n');
-  assert.equal(s.shown, 'echo ***');
-  assert.equal(String(secret('x')), '***');
-  assert.equal(JSON.stringify({ p: secret('x') }), '{"p":"***"}');
+  assert.equal(s.shown, 'echo ********');
+  assert.equal(String(secret('x')), '********');
+  assert.equal(JSON.stringify({ p: secret('x') }), '{"p":"********"}');
 });
 
 test('raw is not quoted and nests inside sh', () => {
@@ -32,5 +32,5 @@ test('raw is not quoted and nests inside sh', () => {
 });
 
 test('redactText masks every occurrence', () => {
-  assert.equal(redactText('pw=abc; again abc', ['abc']), 'pw=***; again ***');
+  assert.equal(redactText('pw=abc; again abc', ['abc']), 'pw=********; again ********');
 });

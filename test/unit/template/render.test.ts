@@ -185,6 +185,10 @@ test('syntax errors are TemplateErrors with the position', () => {
   // an unknown filter or test: a syntax error at load time, an error naming it at render time
   assert.throws(() => checkTemplate('{{ name | upperr }}', inTask), (err: TemplateError) => err.message === `${SITE}: syntax error: no filter named 'upperr' at column 11 of "{{ name | upperr }}"` && err.hint === 'did you mean "upper"?');
   assert.match(renderError('{{ name | frob }}').message, /no filter named 'frob' at column \d+ of/);
+  // a lookup by a literal name must exist; Ansible's that tsinfra refuses say why
+  checkTemplate("{{ lookup('pipe', 'date +%s') ~ query('ansible.builtin.lines', 'ls') | length }}", inTask);
+  assert.throws(() => checkTemplate("{{ lookup('fiel', 'a') }}", inTask), (err: TemplateError) => err.message === `${SITE}: syntax error: no lookup plugin named 'fiel' at column 11 of "{{ lookup('fiel', 'a') }}"` && err.hint === 'did you mean "file"?');
+  assert.throws(() => checkTemplate("{{ q('password', '/tmp/p length=12') }}", inTask), { message: new RegExp(`^${SITE.replace(/[()]/g, '\\$&')}: syntax error: lookup plugin 'password' is not supported by tsinfra: it creates and reads password files on the controller: keep the password in a vault-encrypted vars file at column 6 of`) });
   // runtime failures carry the position too
   assert.equal(renderError('{{ 1 / 0 }}').message, `${SITE}: division by zero at column 6 of "{{ 1 / 0 }}"`);
   assert.equal(renderError('{{ name + 1 }}').message, `${SITE}: can only concatenate str (not "int") to str at column 9 of "{{ name + 1 }}"`);

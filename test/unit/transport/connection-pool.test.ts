@@ -205,3 +205,23 @@ test('a connection without isOpen is taken to be open (a lost one fails its comm
   assert.equal(await pool.get(target(3)), conn);
   assert.equal(calls.connects, 1);
 });
+
+test('one connection per host and login: another ansible_user gets its own; drop closes them all', async () => {
+  const opened: string[] = [];
+  let closed = 0;
+  const pool = new ConnectionPool(async (t) => {
+    opened.push(`${t.user}@${t.address}:${t.port}`);
+    return { host: t.name, isOpen: true, exec: async () => ({ stdout: '', stderr: '', code: 0, signal: null }), close: async () => void closed++ } as unknown as Connection;
+  });
+  const root = target();
+  const a = await pool.get(root);
+  assert.equal(await pool.get({ ...root }), a, 'the same login shares the connection');
+  const deploy = await pool.get({ ...root, user: 'deploy' });
+  assert.notEqual(deploy, a);
+  await pool.get({ ...root, port: 2222 });
+  assert.deepEqual(opened, ['root@10.0.0.1:22', 'deploy@10.0.0.1:22', 'root@10.0.0.1:2222']);
+  await pool.drop('h1');
+  assert.equal(closed, 3);
+  await pool.get(root);
+  assert.equal(opened.length, 4, 'dropped: a later get connects again');
+});
