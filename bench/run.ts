@@ -24,6 +24,9 @@ const runs = Number(arg('runs', '3'));
 const latencyHosts = Number(arg('latency-hosts', '5'));
 const latencyMs = Number(arg('latency-ms', '100'));
 const withAnsible = process.argv.includes('--with-ansible');
+// --quick: only what the no-change criterion needs (shell, prepare-like and the floor), without prepare.yaml's long
+// first runs and the latency lab: a check that takes minutes, not a quarter of an hour.
+const quick = process.argv.includes('--quick');
 // The load test: prepare.yaml (first run, then its no-change pass) on this many hosts in one run; 0 = skip.
 const loadHosts = Number(arg('load', '0'));
 // Memory at scale: only `shell all true` (connect and run one command) on each of these sizes, e.g. 100,500.
@@ -45,7 +48,7 @@ async function sizeWorkloads(lab: LabInfo, opts: BenchOptions): Promise<Row[]> {
   const prepareLike = await prepareLikeWorkload(lab, opts);
   rows.push(...prepareLike.rows);
   rows.push(...(await floorWorkload(lab, prepareLike.floorCommands, opts)));
-  rows.push(...(await prepareWorkload(lab, opts)));
+  if (!quick) rows.push(...(await prepareWorkload(lab, opts)));
   return rows;
 }
 
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
   const opts: BenchOptions = { runs, ansiblePlaybook: withAnsible ? ensureAnsible(log) : undefined };
   const rows: Row[] = [];
   for (const size of sizes) rows.push(...(await withLab({ name: `bench${size}`, hosts: size }, (lab) => sizeWorkloads(lab, opts))));
-  if (latencyHosts > 0) {
+  if (latencyHosts > 0 && !quick) {
     rows.push(...(await withLab({ name: `bench${latencyHosts}-lat`, hosts: latencyHosts, latencyMs }, (lab) => prepareWorkload(lab, opts))));
   }
   for (const size of scaleSizes) rows.push(...(await withLab({ name: `bench${size}-scale`, hosts: size }, (lab) => adHocWorkload(lab, opts))));

@@ -61,7 +61,8 @@ export async function ansiblePlay(lab: LabInfo, host: string, book: string, opti
       ANSIBLE_PLAYBOOK, '-i', inventory, writeBook(book), ...(options.check ? ['--check'] : []),
     ],
     '',
-    300_000,
+    // A hang guard, not a target: ansible-playbook spends about a second per task, several on a loaded machine.
+    540_000,
   );
   const output = r.stdout + r.stderr;
   const m = new RegExp(`^${host}\\s+:\\s+ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=\\d+\\s+failed=(\\d+)`, 'm').exec(r.stdout);
