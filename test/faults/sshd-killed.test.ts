@@ -17,7 +17,7 @@ const playbook = work.file(
   gather_facts: false
   tasks:
     - name: slow step
-      shell: sleep 2
+      shell: sleep 8
     - name: middle step
       copy: { dest: /var/tmp/fault-middle, content: "middle\\n" }
     - name: last step
