@@ -1,10 +1,9 @@
 // Debian's ansible tools (the oracle) and the built tsinfra, run side by side in one scratch directory that holds an
 // empty ansible.cfg, so neither the machine's nor this checkout's configuration changes either run.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tsinfra, type CliResult } from './cli.js';
+import { runProgram, tsinfra, type CliResult } from './cli.js';
 
 export interface OracleDir {
   dir: string;
@@ -36,17 +35,7 @@ export function oracleDir(prefix = 'tsinfra-oracle-'): OracleDir {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
   };
-  const ansible = (tool: string, args: string[], timeoutMs = 120_000) =>
-    new Promise<CliResult>((resolvePromise, reject) => {
-      const started = Date.now();
-      const child = spawn(tool, args, { cwd: dir, env, timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b));
-      child.stderr.on('data', (b: Buffer) => (stderr += b));
-      child.on('error', reject);
-      child.on('close', (code) => resolvePromise({ stdout, stderr, code, ms: Date.now() - started }));
-    });
+  const ansible = (tool: string, args: string[], timeoutMs = 120_000) => runProgram(tool, args, { cwd: dir, env, timeoutMs });
   return { dir, write, ansible, tsinfra: (args, timeoutMs) => tsinfra(args, { cwd: dir, timeoutMs }) };
 }
 

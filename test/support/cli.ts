@@ -13,9 +13,14 @@ export interface CliResult {
 }
 
 export function tsinfra(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+  return runProgram(TSINFRA, args, { ...options, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+}
+
+/** Runs a program to its end (stdin: `input`, or closed), collecting stdout, stderr, the exit code and wall time. */
+export function runProgram(program: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(TSINFRA, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, timeout: options.timeoutMs ?? 120_000 });
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b));
