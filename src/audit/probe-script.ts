@@ -1,7 +1,10 @@
 // The script a vantage host runs to probe every target and port in one exec: POSIX sh, sent on stdin to `sh -s`.
-// It uses what a minimal Debian/Ubuntu host has: bash's /dev/tcp under coreutils' `timeout`, or `nc -z` when bash
-// (or timeout) is missing. Probes run in the background, `parallel` at a time; each prints one line
-// `TARGET PORT STATE`. States: open (connected), closed (refused), filtered (no answer in time, or unreachable).
+// With python3 (every host after `prepare`), one python process makes every connect itself, non-blocking, `parallel`
+// at a time, and times each from its own connect(): a loaded host that is slow to start processes cannot turn an
+// open port into "filtered". Without python3 it uses what a minimal Debian/Ubuntu host has: bash's /dev/tcp under
+// coreutils' `timeout`, or `nc -z` when bash (or timeout) is missing, probes in the background, `parallel` at a
+// time. Each probe prints one line `TARGET PORT STATE`. States: open (connected), closed (refused), filtered (no
+// answer in time, or unreachable).
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import type { PortState, ProbeTarget } from './audit-types.js';
 
@@ -42,6 +45,58 @@ probe() {
   echo "$1 $3 $s"
 }`);
 
+// argv: timeout (s), parallel, ports (comma-separated), then TARGET ADDRESS pairs. Python 3.4+ (selectors). A
+// socket that became writable is read before any deadline is checked, so time the process spent descheduled never
+// counts against a connect that succeeded. No answer → tried once more with twice the time, as the shell path does.
+const PYTHON_PROBE = raw(`if command -v python3 >/dev/null 2>&1; then
+python3 - "$T" "$P" "$PORTS" "$@" <<'TSINFRA_PROBE'
+import errno, selectors, socket, sys, time
+
+def probe(jobs, limit, parallel):
+    states, waiting, todo = {}, {}, list(reversed(jobs))
+    sel = selectors.DefaultSelector()
+    def settle(sock, job, state):
+        states[job] = state
+        if sock in waiting:
+            sel.unregister(sock)
+            del waiting[sock]
+        sock.close()
+    while todo or waiting:
+        while todo and len(waiting) < parallel:
+            job = todo.pop()
+            sock = socket.socket(socket.AF_INET6 if ':' in job[1] else socket.AF_INET, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            rc = sock.connect_ex((job[1], job[2]))
+            if rc in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+                waiting[sock] = (job, time.monotonic() + limit)
+                sel.register(sock, selectors.EVENT_WRITE)
+            else:
+                settle(sock, job, 'open' if rc == 0 else 'closed' if rc == errno.ECONNREFUSED else 'filtered')
+        if not waiting:
+            continue
+        wait = min(deadline for _, deadline in waiting.values()) - time.monotonic()
+        for key, _ in sel.select(max(0, wait)):
+            err = key.fileobj.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            settle(key.fileobj, waiting[key.fileobj][0], 'open' if err == 0 else 'closed' if err == errno.ECONNREFUSED else 'filtered')
+        now = time.monotonic()
+        for sock, (job, deadline) in list(waiting.items()):
+            if deadline <= now:
+                settle(sock, job, 'filtered')
+    return states
+
+limit, parallel = float(sys.argv[1]), int(sys.argv[2])
+ports = [int(p) for p in sys.argv[3].split(',')]
+pairs = sys.argv[4:]
+jobs = [(pairs[i], pairs[i + 1], port) for i in range(0, len(pairs), 2) for port in ports]
+states = probe(jobs, limit, parallel)
+again = probe([job for job in jobs if states[job] == 'filtered'], 2 * limit, parallel)
+states.update(again)
+for job in jobs:
+    print('%s %d %s' % (job[0], job[2], states[job]))
+TSINFRA_PROBE
+exit $?
+fi`);
+
 const TOOL_CHECK = raw(`has_timeout=no
 if command -v timeout >/dev/null 2>&1; then has_timeout=yes; fi
 if [ "$has_timeout" = yes ] && command -v bash >/dev/null 2>&1; then via=bash
@@ -74,7 +129,9 @@ export function probeScript(o: ProbeScriptOptions): Script {
   const lines: Script[] = [
     raw('# tsinfra audit ports: one line per probe, TARGET PORT STATE'),
     raw('LC_ALL=C; export LC_ALL'),
-    sh`T=${t}; W=${w}; T2=${retry.t}; W2=${retry.w}`,
+    sh`T=${t}; W=${w}; T2=${retry.t}; W2=${retry.w}; P=${String(o.parallel)}; PORTS=${o.ports.join(',')}`,
+    sh`set -- ${o.targets.flatMap((target) => [target.host, target.address])}`,
+    PYTHON_PROBE,
     TOOL_CHECK,
     PROBE_FUNCTION,
   ];

@@ -87,7 +87,7 @@ test('a play with vault-held become password and secrets converges and leaks no 
 
   const playStart = Date.now() - 2000; // mtimes have coarse granularity on some file systems
   const args = ['play', playbook, '-i', inventory, '--vault-id', `prod@${passwordFile}`, '--diff', '--log-file', logFile, '--log-level', 'debug'];
-  const running = tsinfra([...args, '--json'], { timeoutMs: 120_000 });
+  const running = tsinfra([...args, '--json'], { timeoutMs: 400_000 });
   const processes = [await sampleWhile(running, processSnapshot)];
   const r = await running;
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
@@ -101,7 +101,7 @@ test('a play with vault-held become password and secrets converges and leaks no 
     // Changed behind tsinfra's back: the second run puts the secrets back and shows that diff on the terminal.
     ok(await hostExec(lab, h, `printf 'db=${OLD_DB_PW}\\ntoken=${API_TOKEN}\\n# kept\\n' > /etc/vault-app.conf`));
   }
-  const text = tsinfra(args, { timeoutMs: 120_000 });
+  const text = tsinfra(args, { timeoutMs: 400_000 });
   processes.push(await sampleWhile(text, processSnapshot));
   const t = await text;
   assert.equal(t.code, 0, t.stdout.slice(-3000) + t.stderr);

@@ -20,7 +20,7 @@ export function tsinfra(args: string[], options: { input?: string; env?: NodeJS.
 export function runProgram(program: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000 });
+    const child = spawn(program, args, { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 400_000 });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b));

@@ -12,7 +12,7 @@ const REPO = join(import.meta.dirname, '../../..');
 const PREPARE = join(REPO, 'playbooks/prepare.yaml');
 const lab = await startLab({ kind: 'namespace', hosts: 3 });
 const target = lab.hosts[1]!.name; // master2: not the VPN vantage, so master1 probes it over the VPN
-const audit = (...args: string[]) => tsinfra(['audit', 'ports', '-i', lab.inventoryPath, '--roles-path', join(REPO, 'roles'), ...args], { timeoutMs: 120_000 });
+const audit = (...args: string[]) => tsinfra(['audit', 'ports', '-i', lab.inventoryPath, '--roles-path', join(REPO, 'roles'), ...args], { timeoutMs: 400_000 });
 
 type Probe = { host: string; vantage: string; from: string; port: number; state: string; violation: boolean };
 function probesOf(stdout: string): { probes: Probe[]; summary: Record<string, unknown> } {
@@ -20,6 +20,8 @@ function probesOf(stdout: string): { probes: Probe[]; summary: Record<string, un
   return { probes: lines.filter((l) => l.type === 'probe') as unknown as Probe[], summary: lines.find((l) => l.type === 'summary')! };
 }
 const stateOf = (probes: Probe[], host: string, vantage: string, port: number) => probes.find((p) => p.host === host && p.vantage === vantage && p.port === port)?.state;
+/** The probes of one host, for an assertion's message. */
+const seen = (probes: Probe[], host: string) => probes.filter((p) => p.host === host).map((p) => `${p.vantage}/${p.port}=${p.state}`).join(' ');
 
 test('prepare the lab', async () => {
   const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 300_000 });
@@ -31,13 +33,13 @@ test('a listener on 10250: outside filtered, VPN open, private filtered; no viol
   const r = await audit('--json');
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
   const { probes, summary } = probesOf(r.stdout);
-  assert.equal(stateOf(probes, target, 'outside', 10250), 'filtered');
-  assert.equal(stateOf(probes, target, 'vpn', 10250), 'open');
-  assert.equal(stateOf(probes, target, 'private', 10250), 'filtered');
+  assert.equal(stateOf(probes, target, 'outside', 10250), 'filtered', seen(probes, target));
+  assert.equal(stateOf(probes, target, 'vpn', 10250), 'open', seen(probes, target));
+  assert.equal(stateOf(probes, target, 'private', 10250), 'filtered', seen(probes, target));
   assert.equal(probes.find((p) => p.host === target && p.vantage === 'vpn')!.from, lab.hosts[0]!.name, 'the first VPN member probes the others');
   assert.equal(probes.find((p) => p.vantage === 'private')!.from, `netns:${lab.neighbour.netns}`, "a lab inventory's private vantage is the neighbour");
-  assert.equal(stateOf(probes, target, 'outside', 22), 'open');
-  assert.equal(stateOf(probes, target, 'private', 22), 'open');
+  assert.equal(stateOf(probes, target, 'outside', 22), 'open', seen(probes, target));
+  assert.equal(stateOf(probes, target, 'private', 22), 'open', seen(probes, target));
   assert.equal(stateOf(probes, lab.hosts[0]!.name, 'vpn', 22), 'open', 'the VPN vantage itself is probed by the next member');
   assert.deepEqual(summary.violations, []);
   assert.equal((summary.counts as Record<string, number>).unknown, 0);
@@ -69,7 +71,7 @@ test('--private-from HOST probes the private network over SSH from that host (wh
   const { probes } = probesOf(r.stdout);
   const priv = probes.filter((p) => p.vantage === 'private');
   assert.ok(priv.length > 0 && priv.every((p) => p.from === vantage));
-  assert.equal(stateOf(probes, target, 'private', 2379), 'open');
-  assert.equal(stateOf(probes, target, 'private', 10250), 'filtered');
+  assert.equal(stateOf(probes, target, 'private', 2379), 'open', seen(probes, target));
+  assert.equal(stateOf(probes, target, 'private', 10250), 'filtered', seen(probes, target));
   assert.ok(!probes.some((p) => p.host === vantage), 'the private vantage host is not audited');
 });

@@ -21,7 +21,7 @@ function recapOf(r: CliResult): Recap {
 }
 
 function play(book: string, ...extra: string[]): Promise<CliResult> {
-  return tsinfra(['play', join(dir, book), '-i', lab.inventoryPath, '--json', ...extra], { timeoutMs: 180_000 });
+  return tsinfra(['play', join(dir, book), '-i', lab.inventoryPath, '--json', ...extra], { timeoutMs: 400_000 });
 }
 
 /**

@@ -33,7 +33,7 @@ function recapOf(r: CliResult): Recorded {
 function play(name: string, book: { gather_facts?: boolean; tasks: Record<string, unknown>[] }, ...extra: string[]): Promise<CliResult> {
   const file = join(dir, `${name}.yml`);
   writeFileSync(file, JSON.stringify([{ name, hosts: 'all', gather_facts: book.gather_facts ?? true, tasks: book.tasks }], null, 2));
-  return tsinfra(['play', file, '-i', lab.inventoryPath, '--json', ...extra], { timeoutMs: 180_000 });
+  return tsinfra(['play', file, '-i', lab.inventoryPath, '--json', ...extra], { timeoutMs: 400_000 });
 }
 
 function succeeded(r: CliResult): Recorded {

@@ -103,6 +103,7 @@ test('a service that never comes up fails within the bounded wait, naming it and
     new RegExp(`h7dead is not running after start \\(exit 0\\) and 2 more starts in ${budget} s; service h7dead status: h7dead is not running \\(its daemon exits at once\\)`),
   );
   assert.deepEqual(await log('h7dead'), ['start', 'start', 'start']);
-  assert.ok(r.ms < (budget + 10) * 1000, `took ${r.ms} ms`);
+  // Three starts in the log prove the wait is bounded; this bound only catches a hang, with room for a loaded CI.
+  assert.ok(r.ms < (budget + 60) * 1000, `took ${r.ms} ms`);
   assert.ok(r.ms >= budget * 1000, `gave up after ${r.ms} ms, before the ${budget} s wait`);
 });

@@ -2,9 +2,10 @@
 // bash's /dev/tcp, with the nc fallback (a stand-in nc on a PATH without bash), and with no tool at all.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NO_PROBE_TOOL_EXIT, parseProbeOutput, probeScript, probeScriptBudgetMs } from '../../../src/audit/probe-script.js';
@@ -24,7 +25,8 @@ test('one background probe per target and port, quoted, a wait every `parallel` 
   const waits = lines.map((l, i) => (l === 'wait' ? i : -1)).filter((i) => i >= 0);
   assert.equal(waits.length, 2, 'after the 4th probe and at the end');
   assert.equal(lines.at(-1), 'wait');
-  assert.match(s, /^T=0\.7; W=1; T2=1\.4; W2=2$/m, 'timeout(1) takes fractions, nc -w whole seconds; the retry has twice the time');
+  assert.match(s, /^T=0\.7; W=1; T2=1\.4; W2=2; P=4; PORTS=22,2379,10250$/m, 'timeout(1) takes fractions, nc -w whole seconds; the retry has twice the time');
+  assert.match(s, /^set -- master1 10\.0\.0\.1 'odd'\\''name' 10\.0\.0\.2$/m, "python3's targets, quoted");
   assert.doesNotMatch(s, /\$'/, "no bash-only $'…' quoting: dash runs it");
 });
 
@@ -62,9 +64,34 @@ function runScript(text: string, env: NodeJS.ProcessEnv = process.env) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('with bash and timeout: open and closed for real', () => {
+test('with python3: open, closed and filtered for real, each connect timed on its own', async () => {
+  // A listener with a backlog of 0 that never accepts: once one connection fills its queue, the kernel drops the
+  // SYNs of the next ones, as a firewall's DROP does.
+  const full = spawn('/usr/bin/python3', ['-c', 'import socket,sys,time\ns=socket.socket()\ns.bind(("127.0.0.1",0))\ns.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const dropPort = Number((await once(full.stdout!, 'data'))[0].toString().trim());
+    const filler = connect({ host: '127.0.0.1', port: dropPort });
+    await once(filler, 'connect');
+    const local = [{ host: 'me', address: '127.0.0.1' }];
+    const started = Date.now();
+    const r = runScript(probeScript({ targets: local, ports: [openPort, closedPort, dropPort], timeoutMs: 300, parallel: 10 }).text);
+    filler.destroy();
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(parseProbeOutput(r.stdout), [
+      { host: 'me', port: openPort, state: 'open' },
+      { host: 'me', port: closedPort, state: 'closed' },
+      { host: 'me', port: dropPort, state: 'filtered' },
+    ]);
+    assert.ok(Date.now() - started >= 900, 'the dropped port was given the timeout and the retry twice as long');
+  } finally {
+    full.kill();
+  }
+});
+
+test('with bash and timeout (no python3): open and closed for real', () => {
   const local = [{ host: 'me', address: '127.0.0.1' }];
-  const r = runScript(probeScript({ targets: local, ports: [openPort, closedPort], timeoutMs: 1000, parallel: 10 }).text);
+  const bin = pathWith('bash-only', { timeout: null, bash: null });
+  const r = runScript(probeScript({ targets: local, ports: [openPort, closedPort], timeoutMs: 1000, parallel: 10 }).text, { PATH: bin });
   assert.equal(r.code, 0, r.stderr);
   const got = new Map(parseProbeOutput(r.stdout).map((l) => [l.port, l.state]));
   assert.equal(got.get(openPort), 'open');
