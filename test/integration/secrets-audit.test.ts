@@ -58,7 +58,7 @@ test('one play with a sudo password, no_log secrets and the ZeroTier token leaks
 
   const running = tsinfra(
     ['play', PLAYBOOK, '-i', inventory, '--become-password-file', pwFile, '-e', `@${varsFile}`, '--json', '--log-file', logFile, '--log-level', 'debug'],
-    { env: { ZEROTIER_API_TOKEN: '' }, timeoutMs: 300_000 },
+    { env: { ZEROTIER_API_TOKEN: '' }, timeoutMs: 600_000 },
   );
   const ps = await sampleWhile(running, () => hostProcessLists(lab));
   const r = await running;

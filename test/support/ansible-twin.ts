@@ -72,7 +72,7 @@ export async function ansiblePlay(lab: LabInfo, host: string, book: string, opti
 
 /** tsinfra play BOOK --limit host; `check` adds --check. */
 export async function tsinfraPlay(lab: LabInfo, host: string, book: string, options: { check?: boolean } = {}): Promise<PlayOutcome> {
-  const r = await tsinfra(['play', writeBook(book), '-i', lab.inventoryPath, '--limit', host, '--json', ...(options.check ? ['--check'] : [])], { timeoutMs: 300_000 });
+  const r = await tsinfra(['play', writeBook(book), '-i', lab.inventoryPath, '--limit', host, '--json', ...(options.check ? ['--check'] : [])], { timeoutMs: 600_000 });
   const output = r.stdout + r.stderr;
   const recap = jsonLines(r.stdout).find((e) => e.type === 'recap');
   const counts = (recap?.hosts as Record<string, Record<string, number>> | undefined)?.[host];

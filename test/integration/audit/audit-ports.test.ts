@@ -24,7 +24,7 @@ const stateOf = (probes: Probe[], host: string, vantage: string, port: number) =
 const seen = (probes: Probe[], host: string) => probes.filter((p) => p.host === host).map((p) => `${p.vantage}/${p.port}=${p.state}`).join(' ');
 
 test('prepare the lab', async () => {
-  const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 300_000 });
+  const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 600_000 });
   assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
 });
 

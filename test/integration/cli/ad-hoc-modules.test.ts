@@ -79,12 +79,12 @@ function compare(name: string, [ansible, ours]: CliResult[], hosts: [string, str
 }
 
 for (const [i, [name, hosts]] of CASES.entries()) {
-  test(`ad-hoc ${name}: tsinfra prints and exits as ansible`, { timeout: 120_000 }, async () => {
+  test(`ad-hoc ${name}: tsinfra prints and exits as ansible`, { timeout: 400_000 }, async () => {
     compare(name, await runs[i]!, hosts);
   });
 }
 
-test('ad-hoc copy: CHANGED, then SUCCESS, the file written on the host', { timeout: 120_000 }, async () => {
+test('ad-hoc copy: CHANGED, then SUCCESS, the file written on the host', { timeout: 400_000 }, async () => {
   const [first, second] = await copies;
   compare('copy #1', first, [THEIRS, OURS]);
   compare('copy #2', second, [THEIRS, OURS]);
@@ -93,7 +93,7 @@ test('ad-hoc copy: CHANGED, then SUCCESS, the file written on the host', { timeo
   assert.equal(ok(await hostExec(lab, OURS, 'cat /tmp/ad-hoc-copy')), 'twin');
 });
 
-test('exact outputs agree where nothing is volatile', { timeout: 120_000 }, async () => {
+test('exact outputs agree where nothing is volatile', { timeout: 400_000 }, async () => {
   for (const [i, [name, hosts]] of CASES.entries()) {
     if (name === 'apt --check' || hosts[0] !== THEIRS) continue; // apt's cache time; ssh's own error text
     const [ansible, ours] = await runs[i]!;

@@ -41,7 +41,7 @@ function scene(name: string, options: { doubles?: boolean } = {}) {
   return {
     dir,
     play: (args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) =>
-      tsinfra(['play', CLUSTER, '-i', lab.inventoryPath, '--json', '-e', `cluster_config_dir=${dir}`, ...args], { env: { ...env, ...extraEnv }, timeoutMs: 300_000 }),
+      tsinfra(['play', CLUSTER, '-i', lab.inventoryPath, '--json', '-e', `cluster_config_dir=${dir}`, ...args], { env: { ...env, ...extraEnv }, timeoutMs: 600_000 }),
     calls: (): Call[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Call) : []),
   };
 }

@@ -42,7 +42,7 @@ async function interfacesFromIpJson(): Promise<Facts['interfaces']> {
   return out;
 }
 
-test('facts over OpenSSH match independent commands on the host', { timeout: 60_000 }, async () => {
+test('facts over OpenSSH match independent commands on the host', { timeout: 400_000 }, async () => {
   const f = await gatherOverSsh();
   const sh = async (cmd: string) => ok(await hostExec(lab, HOST, cmd)).trim();
 
@@ -72,7 +72,7 @@ test('facts over OpenSSH match independent commands on the host', { timeout: 60_
   assert.ok(f.interfaces[f.default_ipv4!.interface]?.ipv4.some((c) => c.startsWith(`${publicAddress}/`)));
 });
 
-test('hostname -f runs under timeout unless /etc/hosts answers, with the same fqdn either way', { timeout: 60_000 }, async () => {
+test('hostname -f runs under timeout unless /etc/hosts answers, with the same fqdn either way', { timeout: 400_000 }, async () => {
   // A timeout that leaves a mark, ahead of the real one on sshd's PATH.
   ok(await hostExec(lab, HOST, "printf '#!/bin/sh\\ntouch /tmp/timeout-ran\\nexec /usr/bin/timeout \"$@\"\\n' > /usr/local/bin/timeout && chmod +x /usr/local/bin/timeout && cp /etc/hosts /tmp/hosts.orig"));
   const gather = async () => {
@@ -100,7 +100,7 @@ test('hostname -f runs under timeout unless /etc/hosts answers, with the same fq
   }
 });
 
-test('without python and without ip the script still runs and the network facts hold', { timeout: 60_000 }, async () => {
+test('without python and without ip the script still runs and the network facts hold', { timeout: 400_000 }, async () => {
   const before = await gatherOverSsh();
   ok(await hostExec(lab, HOST, [
     'for p in /usr/bin/python3 /usr/bin/python /usr/bin/ip /usr/sbin/ip /bin/ip /sbin/ip; do',

@@ -68,7 +68,7 @@ test('get_url downloads what Ansible downloads, registering the same keys', { ti
   assert.equal((await hostExec(lab!, OURS, 'test -e /var/tmp/gu/hello.txt')).code, 1, '--check changed nothing');
 });
 
-test('a failed download fails with the HTTP status, leaving nothing behind', { timeout: 120_000 }, async () => {
+test('a failed download fails with the HTTP status, leaving nothing behind', { timeout: 400_000 }, async () => {
   const r = await tsinfraPlay(lab!, OURS, `- hosts: all\n  gather_facts: false\n  tasks:\n    - get_url: { url: "${server!.url}/missing", dest: /var/tmp/gu/missing.txt }\n`);
   assert.equal(r.failed, 1, r.output);
   assert.match(r.output, /Request failed: HTTP status 404/);

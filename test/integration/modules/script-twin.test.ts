@@ -78,7 +78,7 @@ test('script runs as Ansible runs it, registering the same rc and output', { tim
   assert.equal((await hostExec(lab!, OURS, 'test -e /var/tmp/sc/where')).code, 1, '--check ran nothing');
 });
 
-test('a failing script fails the task with its rc and output', { timeout: 120_000 }, async () => {
+test('a failing script fails the task with its rc and output', { timeout: 400_000 }, async () => {
   const r = await tsinfraPlay(lab!, OURS, `- hosts: all\n  gather_facts: false\n  tasks:\n    - script: ${FAILS}\n`);
   assert.equal(r.failed, 1, r.output);
   assert.match(r.output, /non-zero return code/);

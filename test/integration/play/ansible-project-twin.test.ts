@@ -122,7 +122,7 @@ async function managedFiles(l: LabInfo, host: string): Promise<Record<string, st
 const exec = promisify(execFile);
 async function exitOf(cmd: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
   const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(cwd, '.tmp'), ANSIBLE_SSH_CONTROL_PATH_DIR: join(cwd, '.cp') };
-  return exec(cmd, args, { cwd, env, timeout: 120_000 }).then(
+  return exec(cmd, args, { cwd, env, timeout: 400_000 }).then(
     (r) => ({ code: 0, output: r.stdout + r.stderr }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: Number(e.code ?? 1), output: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
   );

@@ -24,7 +24,7 @@ test('ansible-playbook and tsinfra print the same value at every precedence leve
     const env = { ANSIBLE_CONFIG: join(dir, 'ansible.cfg'), ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: join(dir, 'tmp'), ANSIBLE_RETRY_FILES_ENABLED: '0' };
     const [ansible, ours] = await Promise.all([
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-        execFile(ANSIBLE_PLAYBOOK, args, { cwd: dir, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr })),
+        execFile(ANSIBLE_PLAYBOOK, args, { cwd: dir, env: { ...process.env, ...env }, timeout: 400_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr })),
       ),
       tsinfra(['play', ...args], { cwd: dir }),
     ]);

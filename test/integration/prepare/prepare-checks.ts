@@ -18,9 +18,9 @@ function recap(stdout: string): Record<string, Record<string, number>> {
 export function prepareChecks(getLab: () => LabInfo): void {
   test('prepare succeeds on every host; the second run reports changed=0', async () => {
     const lab = getLab();
-    const first = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 300_000 });
+    const first = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 600_000 });
     assert.equal(first.code, 0, first.stdout.slice(-4000) + first.stderr);
-    const second = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 300_000 });
+    const second = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--json'], { timeoutMs: 600_000 });
     assert.equal(second.code, 0, second.stdout.slice(-4000) + second.stderr);
     for (const [host, c] of Object.entries(recap(second.stdout))) assert.equal(c.changed, 0, `${host}: ${JSON.stringify(c)}`);
     assert.equal(Object.keys(recap(second.stdout)).length, lab.hosts.length);
@@ -46,7 +46,7 @@ export function prepareChecks(getLab: () => LabInfo): void {
     const h = lab.hosts[1]!.name;
     ok(await hostExec(lab, h, 'iptables -N KUBE-TEST && iptables -A KUBE-TEST -s 192.0.2.1 -j RETURN && iptables -I INPUT 1 -j KUBE-TEST'));
     const before = ok(await hostExec(lab, h, "iptables-save -t filter | grep -E 'KUBE-TEST|sshguard' | sort"));
-    const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--limit', h, '--json'], { timeoutMs: 300_000 });
+    const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--limit', h, '--json'], { timeoutMs: 600_000 });
     assert.equal(r.code, 0, r.stdout.slice(-3000) + r.stderr);
     assert.equal(recap(r.stdout)[h]!.changed, 0);
     const after = ok(await hostExec(lab, h, "iptables-save -t filter | grep -E 'KUBE-TEST|sshguard' | sort"));
@@ -71,7 +71,7 @@ export function prepareChecks(getLab: () => LabInfo): void {
     const lab = getLab();
     const h = lab.hosts[2]!.name;
     const before = ok(await hostExec(lab, h, 'sha256sum /etc/ssh/sshd_config'));
-    const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--limit', h, '-e', '{"security_sshd_options": [{"option": "PermitRootLogin", "value": "maybe-not"}]}'], { timeoutMs: 300_000 });
+    const r = await tsinfra(['play', PREPARE, '-i', lab.inventoryPath, '--limit', h, '-e', '{"security_sshd_options": [{"option": "PermitRootLogin", "value": "maybe-not"}]}'], { timeoutMs: 600_000 });
     assert.equal(r.code, 2, r.stdout.slice(-3000));
     assert.match(r.stdout, /sshd -t|validate/i);
     assert.equal(ok(await hostExec(lab, h, 'sha256sum /etc/ssh/sshd_config')), before, 'sshd_config unchanged');
