@@ -32,7 +32,7 @@ test('sshd killed on 2 of 10 hosts mid-play: 8 finish, 2 unreachable, exit 4, re
   await Promise.all(victims.map(async (h) => ok(await hostExec(lab, h, KILL_SSHD), `kill sshd on ${h}`)));
   const r = await run.done;
   assert.equal(r.code, 4, r.stdout.slice(-2000) + r.stderr);
-  assert.ok(r.ms < 30_000, `the run took ${r.ms} ms`);
+  assert.ok(r.ms < 120_000, `the run took ${r.ms} ms`);
   const { hosts, retryFile } = recapOf(r);
   for (const h of names) {
     const isVictim = victims.includes(h);

@@ -200,7 +200,7 @@ test('a change that cuts the controller off is rolled back: task failed, host re
   assert.equal(await rules('master3', 'ip6tables-save'), before6, 'ip6tables rules as before');
   assert.equal(ok(await hostExec(lab, 'master3', 'sha256sum /etc/iptables/rules.v4 /etc/iptables/rules.v6')), persistedBefore, 'nothing persisted');
   assert.equal(ok(await hostExec(lab, 'master3', 'ls -A /run/tsinfra')).trim(), '', 'no rollback left armed');
-  assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
+  assert.ok(elapsed < 120_000, `took ${elapsed} ms`); // a hang guard; a loaded CI machine is slow
 });
 
 test('state absent removes the jump and the chain, and nothing else', async () => {

@@ -178,7 +178,7 @@ test('a rule that drops the controller’s SSH is rolled back within rollback_ti
   assert.equal(ok(await hostExec(lab, 'master2', 'ls -A /run/tsinfra')).trim(), '', 'no rollback left armed');
   assert.equal((await hostExec(lab, 'master2', 'test -e /var/tmp/after-lockout')).code, 1);
   assert.ok(elapsed >= 3000, `took ${elapsed} ms: the rollback fires only after rollback_timeout`);
-  assert.ok(elapsed < 30_000, `took ${elapsed} ms`);
+  assert.ok(elapsed < 120_000, `took ${elapsed} ms`); // a hang guard; a loaded CI machine is slow
 });
 
 test("a task's own check_mode: true stops an action after its plan, as --check does", async () => {

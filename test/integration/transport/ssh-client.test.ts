@@ -126,7 +126,7 @@ test('a refused key is an auth error, a closed port a socket error, both fast', 
   await assert.rejects(connectSsh(target({ privateKeyFiles: [stranger], agent: undefined })), (e: unknown) => e instanceof ConnectError && e.level === 'auth');
   const started = Date.now();
   await assert.rejects(connectSsh(target({ port: 1 })), (e: unknown) => e instanceof ConnectError && e.level === 'socket' && /ECONNREFUSED/.test(e.message));
-  assert.ok(Date.now() - started < 2000);
+  assert.ok(Date.now() - started < 10_000, "refused at once, not after a connect timeout");
 });
 
 test('an encrypted key asks for its passphrase once', async () => {
