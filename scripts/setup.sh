@@ -12,6 +12,7 @@ fi
 packages=(
   openssh-server openssh-client # sshd inside every lab host; ssh for tests and the OpenSSH side of the bench
   iproute2 iptables             # lab networking; the firewall module
+  ufw                           # the ufw module's twin test (namespace lab hosts share this root filesystem)
   sudo                          # become tests
   dpkg-dev                      # dpkg-scanpackages for the lab's local apt repository
   gnupg                         # signs the apt repository of the lab's ZeroTier test double
@@ -21,6 +22,8 @@ packages=(
   cron unzip zip xz-utils       # crontab, unzip/zipinfo and xz: the cron and unarchive modules' twin test on lab hosts
   at patch locales libcap2-bin  # the at, patch, locale_gen and capabilities modules' twin test (community-batch-twin)
   ca-certificates git           # git: tsinfra roles install clones git role sources (and its twin test)
+  make e2fsprogs python3-venv python3-pip # the make, filesystem and pip modules' twin test (build-batch-twin)
+  rsync                         # synchronize: rsync on the controller and (sharing this root) on namespace lab hosts
   ansible python3-jinja2        # the oracles for the Jinja differential tests only; not used at run time
 )
 missing=()

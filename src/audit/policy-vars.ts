@@ -52,6 +52,7 @@ function policyPlay(role: RolePlan | undefined, file: string): PlayPlan {
     tasks: [],
     handlers: [],
     roles: role ? [role.key] : [],
+    publicRoles: role ? [{ role: role.key, vars: {} }] : [],
   };
 }
 

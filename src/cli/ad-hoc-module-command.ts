@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { parseYaml } from '../config/yaml-source.js';
 import { UsageError } from '../errors.js';
 import type { HostTaskResult, Reporter } from '../engine/events.js';
+import type { HostState } from '../engine/host-state.js';
 import { runPlaybook } from '../engine/run-playbook.js';
 import type { FileDiff } from '../modules/define.js';
 import { loadPlaybookSource } from '../playbook/load-playbook.js';
@@ -81,8 +82,22 @@ async function runAdHocModule(pattern: string, o: AdHocModuleOptions, ctx: Comma
   const selected = await selectFromOptions(pattern, o);
   if (noHostsMatched(pattern, selected, ctx)) return;
   const secrets = secretsOf(withExtraVars(selected, extraVars)); // -e may carry passwords too
-  const results: HostTaskResult[] = [];
-  const reporter: Reporter = { onEvent: (e) => void (e.type === 'host_result' && results.push(e.result)) };
+  // Each host's result is printed as it comes, as `ansible` does: its registered value is in the engine's host state
+  // by the time its host_result event is emitted.
+  let states: ReadonlyMap<string, HostState> = new Map();
+  const print = (r: HostTaskResult) => {
+    const registered = states.get(r.host)?.runVars[RESULT_VAR] as Record<string, unknown> | undefined;
+    const shown = registered ?? fallbackResult(r);
+    const diff = o.diff && !o.json && !r.noLog ? formatAdHocDiff(shown.diff as FileDiff | undefined) : '';
+    const censored = { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" };
+    const line = o.json
+      ? `${JSON.stringify({ host: r.host, status: r.status, result: r.noLog ? censored : shownResult(shown, module) })}\n`
+      : r.noLog
+        ? `${r.host} | ${r.status.toUpperCase()} => ${JSON.stringify(censored)}\n`
+        : formatAdHocModuleResult({ host: r.host, status: r.status, module, registered: shown }, !!o.oneLine);
+    process.stdout.write(redactText(diff + line, secrets));
+  };
+  const reporter: Reporter = { onEvent: (e) => void (e.type === 'host_result' && print(e.result)) };
   await withHostSession(async ({ pool, signal }) => {
     const summary = await runPlaybook(plan, {
       inventory: selected.inventory,
@@ -98,20 +113,8 @@ async function runAdHocModule(pattern: string, o: AdHocModuleOptions, ctx: Comma
       verbosity: o.verbose,
       loadOptions,
       signal,
+      onHostStates: (all) => (states = all),
     });
-    // Printed once the task is done everywhere: the registered value lives in the engine's host state until then.
-    for (const r of results) {
-      const registered = summary.hosts.get(r.host)?.runVars[RESULT_VAR] as Record<string, unknown> | undefined;
-      const shown = registered ?? fallbackResult(r);
-      const diff = o.diff && !o.json && !r.noLog ? formatAdHocDiff(shown.diff as FileDiff | undefined) : '';
-      const censored = { censored: "the output has been hidden due to the fact that 'no_log: true' was specified for this result" };
-      const line = o.json
-        ? `${JSON.stringify({ host: r.host, status: r.status, result: r.noLog ? censored : shownResult(shown, module) })}\n`
-        : r.noLog
-          ? `${r.host} | ${r.status.toUpperCase()} => ${JSON.stringify(censored)}\n`
-          : formatAdHocModuleResult({ host: r.host, status: r.status, module, registered: shown }, !!o.oneLine);
-      process.stdout.write(redactText(diff + line, secrets));
-    }
     ctx.setExitCode(exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
   });
 }

@@ -17,6 +17,12 @@ function parseDelay(value: string): number {
   return n;
 }
 
+function parsePackages(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map((n) => n.trim()).filter(Boolean);
+  if (names.length === 0) throw new InvalidArgumentError('comma-separated Debian package names');
+  return [...previous, ...names];
+}
+
 function summary(info: LabInfo, seconds: number): string {
   const width = Math.max(...info.hosts.map((h) => h.name.length));
   const shown = info.hosts.slice(0, 20).map((h) => {
@@ -31,6 +37,7 @@ function summary(info: LabInfo, seconds: number): string {
     ...shown,
     `  networks   public ${info.networks.public.cidr} (controller ${info.controllerAddress}), private ${info.networks.private.cidr}, vpn ${info.networks.vpn.cidr}`,
     `  zerotier   test double: network ${info.zerotier.networkId}, Central API ${info.zerotier.apiUrl} (token in the inventory)`,
+    ...(info.aptRepository.installed ? [`  packages   installed on every host: ${info.aptRepository.installed.join(', ')}`] : []),
     ...(info.latency ? [`  latency    ${info.latency.delayMs} ms each way through a relay on ${info.latency.relayAddress} (ports ${info.hosts.flatMap((h) => h.relayPort ?? []).join(', ')})`] : []),
     `  inventory  ${info.inventoryPath}`,
     `  ssh        tsinfra lab ssh ${first}${nameOpt}   (or: ssh -F ${info.sshConfigPath} ${first})`,
@@ -70,11 +77,14 @@ function addUp(lab: Command): void {
     .addOption(new Option('--kind <kind>', 'namespace (fast, light) or systemd (real systemd as PID 1)').choices(['namespace', 'systemd']).default('namespace'))
     .option('--hosts <count>', 'number of hosts (default: master1..3, worker1..2)', parseCount)
     .option('--latency-ms <ms>', 'reach hosts through a relay on the controller that delays each direction by this much', parseDelay)
-    .action(async (opts: { name: string; kind: 'namespace' | 'systemd'; hosts?: number; latencyMs?: number }) => {
+    .option('--packages <names>', 'install these Debian packages on every host (comma-separated; downloaded once on the controller)', parsePackages)
+    .option('--serve-packages <names>', 'serve these Debian packages from the lab\'s apt repository without installing them (for plays)', parsePackages)
+    .action(async (opts: { name: string; kind: 'namespace' | 'systemd'; hosts?: number; latencyMs?: number; packages?: string[]; servePackages?: string[] }) => {
       const started = Date.now();
       const { signal, dispose } = abortOnSignals();
       try {
-        const info = await labUp({ name: opts.name, kind: opts.kind, hosts: opts.hosts, latencyMs: opts.latencyMs, signal, onProgress: (m) => process.stderr.write(`${m}\n`) });
+        const { name, kind, hosts, latencyMs, packages, servePackages } = opts;
+        const info = await labUp({ name, kind, hosts, latencyMs, packages, servePackages, signal, onProgress: (m) => process.stderr.write(`${m}\n`) });
         process.stdout.write(`${summary(info, (Date.now() - started) / 1000)}\n`);
       } finally {
         dispose();

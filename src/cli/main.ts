@@ -27,11 +27,14 @@ const COMMANDS: Record<string, LoadCommand> = {
 };
 const ALIASES: Record<string, string> = { hosts: 'inventory', ping: 'shell' };
 
-/** `tsinfra PATTERN -m MODULE -a ARGS` (as `ansible`): a first word that is no command, with -m/-a after it, is a pattern. */
-function withAdHocCommand(argv: string[]): string[] {
+/**
+ * `tsinfra PATTERN -m MODULE -a ARGS` (as `ansible`): with -m/-a anywhere and no command first, the words are an
+ * ad-hoc run, its options before or after the pattern (`tsinfra -i inv -m ping all`, `tsinfra -i inv all -m ping`).
+ */
+export function withAdHocCommand(argv: string[]): string[] {
   const first = argv[2];
-  if (first === undefined || first.startsWith('-') || Object.hasOwn(COMMANDS, first) || Object.hasOwn(ALIASES, first)) return argv;
-  const isAdHoc = argv.slice(3).some((a) => /^(-[ma]|--args(=|$)|--module-name(=|$))/.test(a));
+  if (first === undefined || Object.hasOwn(COMMANDS, first) || Object.hasOwn(ALIASES, first)) return argv;
+  const isAdHoc = argv.slice(2).some((a) => /^(-[ma]|--args(=|$)|--module-name(=|$))/.test(a));
   return isAdHoc ? [...argv.slice(0, 2), 'adhoc', ...argv.slice(2)] : argv;
 }
 

@@ -113,6 +113,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
     reporter.onEvent({ type: 'run_start', playbook: playbookPath, check: !!o.check, diff: !!o.diff, hosts: selected.inventory.hosts.size });
     const summary = await runPlaybook(plan, {
       inventory: selected.inventory,
+      reloadInventory: async () => (await selectFromOptions('all', o, { playbookDir: dirname(playbook) })).inventory,
       limit: o.limit, // selectHosts reads `@file` limits itself
       targetOf: selected.targetOf,
       becomeOf: selected.becomeOf,

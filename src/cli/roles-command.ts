@@ -1,16 +1,20 @@
 // `tsinfra roles install -r requirements.yml`: ansible-galaxy role install for git sources, tarballs and local paths,
 // into the first roles_path (ansible.cfg / ANSIBLE_ROLES_PATH) or -p, with ansible-galaxy's messages.
 import type { Command } from 'commander';
+import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { installedVersion, installRole } from '../galaxy/install-role.js';
-import { readRequirements, type RoleRequirement } from '../galaxy/role-requirements.js';
+import { readRequirements, roleDependencies, type RoleRequirement } from '../galaxy/role-requirements.js';
 import { commandSettings } from './command-settings.js';
 
 interface InstallOptions {
   roleFile: string;
   rolesPath?: string;
   force?: boolean;
+  /** false with --no-deps. */
+  deps: boolean;
+  forceWithDeps?: boolean;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -45,6 +49,31 @@ async function install(o: InstallOptions): Promise<void> {
     out(`- extracting ${r.name} to ${dir}`);
     await installRole(r, dir, o.force === true);
     out(`- ${shown(r)} was installed successfully`);
+    if (!o.deps) continue;
+    // As ansible-galaxy: a new role's dependencies join the list being installed (so theirs do too).
+    for (const dep of await roleDependencies(dir)) {
+      const depInstalled = await installedVersion(join(rolesPath, dep.name));
+      if (depInstalled === undefined) {
+        if (!requirements.roles.some((x) => x.name === dep.name)) {
+          out(`- adding dependency: ${shown(dep)}`);
+          requirements.roles.push(dep);
+        } else {
+          out(`- dependency ${dep.name} already pending installation.`);
+        }
+      } else if (depInstalled !== dep.version) {
+        if (o.forceWithDeps) {
+          out(`- changing dependent role ${dep.name} from ${depInstalled} to ${dep.version || 'unspecified'}`);
+          await rm(join(rolesPath, dep.name), { recursive: true }); // galaxy-installed (it has install info), as dep_role.remove()
+          requirements.roles.push(dep);
+        } else {
+          warn(`- dependency ${shown(dep)} (${dep.version}) from role ${r.name} differs from already installed version (${depInstalled}), skipping`);
+        }
+      } else if (o.forceWithDeps) {
+        requirements.roles.push(dep);
+      } else {
+        out(`- dependency ${dep.name} is already installed, skipping.`);
+      }
+    }
   }
 }
 
@@ -56,5 +85,7 @@ export function registerRolesCommand(program: Command): void {
     .requiredOption('-r, --role-file <file>', 'the requirements file (requirements.yml)')
     .option('-p, --roles-path <dir>', 'install here (default: the first roles_path in ansible.cfg, else ~/.ansible/roles)')
     .option('-f, --force', 'replace a role that is already installed')
-    .action((o: InstallOptions) => install(o));
+    .option('-n, --no-deps', "do not install the roles' dependencies (meta/main.yml dependencies with a src)")
+    .option('--force-with-deps', 'replace a role that is already installed, and its dependencies')
+    .action((o: InstallOptions) => install({ ...o, force: o.force || o.forceWithDeps }));
 }

@@ -6,8 +6,8 @@ import { useVaultSecrets, vaultSecretsFrom, type VaultSecret, type VaultSecretOp
 import { promptSecret } from './prompt.js';
 
 export interface VaultFlags {
-  vaultId: string[];
-  vaultPasswordFile: string[];
+  vaultId?: string[];
+  vaultPasswordFile?: string[];
   askVaultPass?: boolean;
 }
 
@@ -15,8 +15,8 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function addVaultOptions(cmd: Command): Command {
   return cmd
-    .option('--vault-id <label@source>', 'a vault password: label@FILE, label@prompt, or FILE (repeatable)', collect, [])
-    .option('--vault-password-file <file>', 'read the vault password from FILE, or run FILE if executable (repeatable)', collect, [])
+    .option('--vault-id <label@source>', 'a vault password: label@FILE, label@prompt, or FILE (repeatable)', collect)
+    .option('--vault-password-file <file>', 'read the vault password from FILE, or run FILE if executable (repeatable)', collect)
     .option('-J, --ask-vault-pass', 'ask for the vault password on the terminal');
 }
 

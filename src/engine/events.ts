@@ -66,6 +66,7 @@ export type RemoteExec = {
 export type RunEvent =
   | { type: 'run_start'; playbook: string; check: boolean; diff: boolean; hosts: number }
   | ({ type: 'remote_exec' } & RemoteExec)
+  /** `play`: Ansible's banner text: the play's name, or its host pattern when unnamed (run-playbook.ts playTitle). */
   | { type: 'play_start'; play: string; hosts: string[] }
   | { type: 'task_start'; task: TaskRef; hosts: string[] }
   | { type: 'host_result'; task: TaskRef; result: HostTaskResult }

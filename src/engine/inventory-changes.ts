@@ -35,6 +35,33 @@ export function applyInventoryChanges(edit: InventoryEdit, h: HostState, r: Regi
   if (any) noteInventoryChange();
 }
 
+/**
+ * meta: refresh_inventory, as Ansible's InventoryManager.refresh_inventory: the sources read again replace the
+ * run's inventory (hosts added by add_host and groups by group_by are gone unless the sources have them). A host
+ * still there keeps its run state and connection and takes its new groups and variables; a new host gets a state;
+ * a host no longer there is left out of later plays' patterns. The running play keeps its hosts.
+ */
+export function refreshInventory(edit: InventoryEdit, fresh: Inventory): void {
+  const { inventory } = edit;
+  inventory.hosts.clear();
+  inventory.groups.clear();
+  for (const [name, g] of fresh.groups) inventory.groups.set(name, g);
+  for (const [name, host] of fresh.hosts) {
+    const kept = edit.allHosts.get(name);
+    // The host object the engine holds takes the fresh groups and variables (HostState keeps the object).
+    if (kept) inventory.hosts.set(name, Object.assign(kept.host, { groups: host.groups, vars: host.vars, origins: host.origins }));
+    else {
+      inventory.hosts.set(name, host);
+      edit.allHosts.set(name, edit.newHostState(host));
+    }
+  }
+  for (const k of Object.keys(edit.groups)) delete edit.groups[k];
+  for (const g of inventory.groups.keys()) edit.groups[g] = [];
+  for (const h of inventory.hosts.values()) for (const g of h.groups) (edit.groups[g] ??= []).push(h.name);
+  edit.groups.all = [...inventory.hosts.keys()];
+  noteInventoryChange();
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -4,13 +4,14 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { CommandError, TsinfraError } from '../errors.js';
-import { NO_PROBE, stateResult, type ActionIO, type ControllerIO, type ExecResult, type RegisteredResult, type VarsFiles } from '../modules/define.js';
+import { NO_PROBE, stateResult, type ActionIO, type AnyStateModule, type AsyncJob, type Change, type ControllerIO, type ExecResult, type RegisteredResult, type VarsFiles } from '../modules/define.js';
 import { isValidEnvName, quote } from '../shell/quote.js';
-import type { Script } from '../shell/script.js';
+import { sh, type Script } from '../shell/script.js';
 import { parseYaml } from '../config/yaml-source.js';
 import { ansibleTemplateVars, evaluateCondition, evaluateExpressionText, renderText } from '../template/index.js';
 import { runScript, type Connection } from '../transport/transport.js';
 import type { ConnectionPool } from '../transport/connection-pool.js';
+import { controllerSide, sshRoute } from './controller-side.js';
 import { factsScript, parseFacts } from './facts.js';
 import type { RemoteExec } from './events.js';
 import type { HostState } from './host-state.js';
@@ -18,6 +19,7 @@ import type { PreparedTask } from './prepare-task.js';
 import { probeKey, type ProbeCache } from './read-ahead/probe-cache.js';
 import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
 import { factVars } from './variables.js';
+import { runAsyncJob, type AsyncIO, type AsyncSettings } from './async-job.js';
 import { decryptVaultBytes } from '../vault/keyring.js';
 
 /** Where relative `src` paths are looked up: role files/ or templates/, then the playbook dir. */
@@ -47,10 +49,14 @@ export interface Invocation extends PreparedTask {
   probes?: ProbeCache;
   /** A read-only check (isReadOnlyCheck): its execs are probes. */
   readOnly?: boolean;
+  /** `delegate_to: localhost`: the task runs on the controller. */
+  isLocal?: boolean;
   /** How tsinfra reaches a host of the inventory, by name (actions' ActionIO.endpointOf). */
   endpointOf: ActionIO['endpointOf'];
   /** The probe scripts of the tasks that follow, for a become user, at most `max`. */
   readAhead?: (becomeUser: string | undefined, max: number) => Promise<string[]>;
+  /** `async:` (with `poll:`): the module's work runs as a detached job (async-job.ts). */
+  async?: AsyncSettings;
 }
 
 export function withEnvironment(script: Script, env: Record<string, string>): string {
@@ -146,6 +152,9 @@ function actionIO(inv: Invocation): ActionIO {
     verbosity: inv.verbosity,
     varsFiles: varsFiles(inv.searchDirs),
     gatherFacts: () => gatherFacts(inv),
+    isLocal: inv.isLocal ?? false,
+    ssh: sshRoute(inv.target, inv.become),
+    controller: controllerSide(inv.searchDirs.files, () => inv.probes?.clear()),
   };
 }
 
@@ -180,8 +189,12 @@ function varsFiles(dirs: SearchDirs): VarsFiles {
 
 export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   const m = inv.module;
+  // Ansible's ActionBase refuses the two together, whatever the module.
+  if (inv.async && inv.check) return { changed: false, failed: true, msg: 'check mode and async cannot be used on same task.' };
   if (m.kind === 'action') {
     if (inv.check && m.checkMode === 'skip') return { changed: false, failed: false, skipped: true, msg: 'skipped in check mode' };
+    // The loader refused async for actions without asyncJob.
+    if (inv.async && m.asyncJob) return runAsyncJob(asyncIO(inv), m.asyncJob(inv.args), inv.async);
     return m.run(inv.args, actionIO(inv));
   }
   const { args, probe } = inv;
@@ -192,10 +205,21 @@ export async function runModule(inv: Invocation): Promise<RegisteredResult> {
   }
   const state = m.parse(probed, args);
   const changes = m.plan(args, state);
+  if (inv.async) return runAsyncJob(asyncIO(inv), stateJob(m, args, state, changes, inv.diff), inv.async);
   if (changes.length === 0 || inv.check) return stateResult(m, { args, state, changes, withDiff: inv.diff });
   const applied = await execScript(inv, m.apply(args, changes), 'apply');
   if (applied.code !== 0) throw new CommandError({ host: inv.host.name, what: `${m.name} apply`, exitCode: applied.code, signal: applied.signal, stdout: applied.stdout, stderr: applied.stderr, hint: becomeHint(inv, applied) });
   return stateResult(m, { args, state, changes, applied, withDiff: inv.diff });
+}
+
+function asyncIO(inv: Invocation): AsyncIO {
+  return { exec: (script) => execScript(inv, script, 'action'), sleep: (ms) => new Promise((r) => setTimeout(r, ms)), host: inv.host.name };
+}
+
+/** A state module's apply as a detached job: the planned result, with the apply's output when there is one. */
+function stateJob(m: AnyStateModule, args: unknown, state: unknown, changes: readonly Change[], withDiff: boolean): AsyncJob {
+  const { changed, failed: _failed, ...result } = stateResult(m, { args, state, changes, withDiff });
+  return { script: changes.length > 0 ? m.apply(args, changes) : sh`:`, result: { changed, ...result }, output: changes.length > 0, timed: false, strip: false };
 }
 
 /** What a module says when it lacks root: dpkg's lock, a temp file in /root, EACCES/EPERM, tools that want root. */

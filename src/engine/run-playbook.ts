@@ -19,7 +19,7 @@ import { factsScript, parseFacts } from './facts.js';
 import { connectionOf, noteTarget, useConnectionResolver } from './connection-vars.js';
 import { HostState } from './host-state.js';
 import { flag } from './prepare-task.js';
-import { applyInventoryChanges } from './inventory-changes.js';
+import { applyInventoryChanges, refreshInventory, type InventoryEdit } from './inventory-changes.js';
 import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
 import { upcomingProbes } from './read-ahead/upcoming-probes.js';
 import { runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
@@ -40,6 +40,8 @@ export interface RunPlaybookOptions {
   commandTimeoutMs?: number;
   /** Counts SSH round trips (the bench reads it). */
   onExec?: (trace?: RemoteExec) => void;
+  /** Reads the inventory's sources again (meta: refresh_inventory). */
+  reloadInventory?: () => Promise<Inventory>;
   /** How the playbook was loaded: dynamic includes with templated paths load the same way at run time. */
   loadOptions?: LoadPlaybookOptions;
   /**
@@ -47,6 +49,8 @@ export interface RunPlaybookOptions {
    * not counted: the interrupt cut them (closed connections), so they say nothing about the host.
    */
   signal?: AbortSignal;
+  /** Given the run's host states before anything runs: a reporter may read a result's registered value as it comes. */
+  onHostStates?: (states: ReadonlyMap<string, HostState>) => void;
 }
 
 export interface RunSummary {
@@ -144,21 +148,22 @@ class PlayRun {
       verbosity: o.verbosity,
       commandTimeoutMs: o.commandTimeoutMs,
       onExec: o.onExec,
-      applyInventoryChanges: (h, r) =>
-        applyInventoryChanges(
-          {
-            inventory: o.inventory,
-            groups: scope.groups,
-            allHosts: scope.allHosts,
-            newHostState: (host) => {
-              const added = new HostState(host, o.targetOf(host), o.becomeOf(host));
-              useConnectionResolver(added, o);
-              return added;
-            },
-          },
-          h,
-          r,
-        ),
+      applyInventoryChanges: (h, r) => applyInventoryChanges(this.inventoryEdit(), h, r),
+    };
+  }
+
+  /** The run's inventory, as add_host, group_by and refresh_inventory change it. */
+  private inventoryEdit(): InventoryEdit {
+    const { o, scope } = this;
+    return {
+      inventory: o.inventory,
+      groups: scope.groups,
+      allHosts: scope.allHosts,
+      newHostState: (host) => {
+        const added = new HostState(host, o.targetOf(host), o.becomeOf(host));
+        useConnectionResolver(added, o);
+        return added;
+      },
     };
   }
 
@@ -373,6 +378,11 @@ class PlayRun {
       case 'reset_connection':
         await Promise.all(active.map((h) => this.o.pool.drop(h.name)));
         return;
+      case 'refresh_inventory':
+        // Like noop and reset_connection it ignores `when` (Ansible warns so); it acts once for the run.
+        if (!this.o.reloadInventory) throw new TsinfraError('TSI_CONFIG', `${node.label}: meta: refresh_inventory needs the inventory's sources (this run has none)`);
+        refreshInventory(this.inventoryEdit(), await this.o.reloadInventory());
+        return;
       case 'flush_handlers':
         return this.flushHandlers(this.hostsWhere(node, active));
       case 'end_host':
@@ -480,6 +490,7 @@ export async function runPlaybook(plan: PlaybookPlan, o: RunPlaybookOptions): Pr
     useConnectionResolver(h, o);
     all.set(host.name, h);
   }
+  o.onHostStates?.(all);
   const involved = new Set<string>();
   // Interrupted, the run returns at once with what finished: what is still in flight (a connect to a dead host, a
   // local command) is left behind, and its results are not counted.
@@ -494,6 +505,18 @@ export async function runPlaybook(plan: PlaybookPlan, o: RunPlaybookOptions): Pr
   };
 }
 
+/** What Ansible's PLAY banner shows: the play's name (rendered), or, unnamed, its host pattern (a list joined with ","). */
+export function playTitle(play: PlayPlan, pattern: string, vars: Record<string, unknown>): string {
+  const name = play.name?.trim();
+  if (!name) return pattern.trim();
+  if (!isTemplated(name)) return name;
+  try {
+    return renderString(name, vars, { ...play.at }).trim();
+  } catch {
+    return name; // a name using host variables: as written
+  }
+}
+
 async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<string, HostState>, involved: Set<string>): Promise<void> {
   const groups = groupsOf(o.inventory);
   for (const play of plan.plays) {
@@ -504,7 +527,8 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
     const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
     const playHosts = selected.filter((h) => h.isActive);
     for (const h of playHosts) involved.add(h.name);
-    o.reporter.onEvent({ type: 'play_start', play: play.label, hosts: playHosts.map((h) => h.name) });
+    const title = playTitle(play, pattern, { ...pvars, ...o.extraVars });
+    o.reporter.onEvent({ type: 'play_start', play: title, hosts: playHosts.map((h) => h.name) });
     const scope: PlayScope = { plan, play, playVars: pvars, extraVars: o.extraVars, allHosts: all, groups, playHosts: playHosts.map((h) => h.name), check: o.check, diff: o.diff };
     let isRunEnded = false;
     for (const batch of batches(playHosts, play.serial, { ...pvars, ...o.extraVars })) {
@@ -517,7 +541,7 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
       isRunEnded = run.isRunEnded || (batch.length > 0 && batch.every((h) => h.isFailed || h.isUnreachable));
       if (isRunEnded || run.isPlayEnded) break;
     }
-    o.reporter.onEvent({ type: 'play_end', play: play.label });
+    o.reporter.onEvent({ type: 'play_end', play: title });
     if (isRunEnded) return;
   }
 }

@@ -15,6 +15,7 @@ import { noLogValues } from './no-log-values.js';
 import { markSecretValue } from '../vault/mask-vault-values.js';
 import type { HostState } from './host-state.js';
 import { runModule } from './module-runner.js';
+import type { AsyncSettings } from './async-job.js';
 import { flag, holds, isReadOnlyCheck, loopItems, loopItemVars, prepareTask, site } from './prepare-task.js';
 import { taskVars, type PlayScope } from './variables.js';
 
@@ -56,6 +57,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
   const attempts = retries > 0 ? retries + 1 : 1;
   const delayMs = Number(renderValue(task.delay ?? 5, vars, site(task))) * 1000;
   const timeoutMs = Number(renderValue(task.timeout ?? 0, vars, site(task))) * 1000;
+  const asyncSettings = task.async === undefined ? undefined : asyncOf(task, vars);
   let result: RegisteredResult = { changed: false, failed: false };
   const local = isDelegatedLocally(task, vars);
   // What was read ahead over another login (a task with other connection variables) is not this one's to take.
@@ -74,6 +76,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
       taskLabel: task.name ?? task.label,
       commandTimeoutMs: timeoutMs > 0 ? Math.min(timeoutMs, ctx.commandTimeoutMs ?? Infinity) : ctx.commandTimeoutMs,
       connection: () => (local ? Promise.resolve(localConnection) : ctx.connection(h, prepared.target)),
+      isLocal: local,
       pool: ctx.pool,
       verbosity: ctx.verbosity,
       onExec,
@@ -84,6 +87,7 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
         const other = ctx.scope.allHosts.get(name);
         return other && inventoryEndpoint(name, other.host.vars);
       },
+      ...(asyncSettings ? { async: asyncSettings } : {}),
     });
     const timed = timeoutMs > 0 ? withTimeout(running, timeoutMs, task) : running;
     // With retries to come, a module's own failure is an attempt that failed, as in Ansible.
@@ -100,6 +104,21 @@ async function runOnce(ctx: TaskRunContext, h: HostState, task: ModuleTask, vars
   }
   return result;
 }
+
+/** `async` and `poll` rendered; undefined for `async: 0`, which runs the task as usual (Ansible's default). */
+function asyncOf(task: ModuleTask, vars: Record<string, unknown>): AsyncSettings | undefined {
+  const number = (v: number | string, what: string) => {
+    const rendered = renderValue(v, vars, site(task));
+    const n = Number(rendered);
+    if (!Number.isInteger(n) || n < 0) throw new TsinfraError('TSI_CONFIG', `${formatPosition(task.at)}: ${what} must be a whole number of seconds ≥ 0, got ${JSON.stringify(rendered)}`);
+    return n;
+  };
+  const limit = number(task.async!, 'async');
+  return limit > 0 ? { limit, poll: number(task.poll ?? ASYNC_POLL_DEFAULT, 'poll') } : undefined;
+}
+
+/** Ansible's DEFAULT_POLL_INTERVAL. */
+const ASYNC_POLL_DEFAULT = 15;
 
 /** Ansible's task `timeout`: the task fails when the module takes longer (its command is ended by the transport). */
 function withTimeout<T>(running: Promise<T>, ms: number, task: ModuleTask): Promise<T> {

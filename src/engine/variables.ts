@@ -1,7 +1,7 @@
 // The variables a task sees on a host, merged in Ansible's precedence (docs/variables.md), lowest first:
 // role defaults < inventory (its group vars and group_vars/ beside inventory and playbook < host vars and host_vars/;
-// merged by the inventory loader) < facts < play vars < vars_files < role vars < block and task vars (with role
-// parameters) < include_vars < set_fact and register < include parameters < extra vars. Plus the magic variables.
+// merged by the inventory loader) < facts < play vars < vars_files < role reference vars < role vars < block and task
+// vars (with import_role/include_role vars) < include_vars < set_fact and register < include parameters < extra vars. Plus the magic variables.
 import type { PlayPlan, PlaybookPlan } from '../playbook/playbook-plan.js';
 import { currentVarsVersion, type HostState } from './host-state.js';
 import type { Facts } from './facts.js';
@@ -22,11 +22,14 @@ export interface PlayScope {
   diff: boolean;
 }
 
-function roleLayers(scope: PlayScope, ownRole: string | undefined, pick: 'defaults' | 'vars'): Record<string, unknown> {
+type TaskVarsInput = { role?: string; roleVars?: Record<string, unknown>; vars: Record<string, unknown>; params?: Record<string, unknown> };
+
+function roleLayers(scope: PlayScope, task: TaskVarsInput, pick: 'defaults' | 'vars'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  // Roles of the play are visible play-wide (Ansible's default); the task's own role wins.
-  for (const key of scope.play.roles) Object.assign(out, scope.plan.roles[key]?.[pick]);
-  if (ownRole) Object.assign(out, scope.plan.roles[ownRole]?.[pick]);
+  // The play's public roles are visible play-wide (Ansible's default), each with its reference's vars below its
+  // vars/main; the task's own role run wins.
+  for (const r of scope.play.publicRoles) Object.assign(out, pick === 'vars' ? r.vars : {}, scope.plan.roles[r.role]?.[pick]);
+  if (task.role) Object.assign(out, pick === 'vars' ? task.roleVars : {}, scope.plan.roles[task.role]?.[pick]);
   return out;
 }
 
@@ -143,7 +146,7 @@ export function containsTemplate(v: unknown): boolean {
  * again for the same task when it reads ahead and when it runs, and for every loop item): the result is frozen, since
  * callers share it.
  */
-export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown>; params?: Record<string, unknown> }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function taskVars(scope: PlayScope, h: HostState, task: TaskVarsInput, extra: Record<string, unknown> = {}): Record<string, unknown> {
   if (Object.keys(extra).length > 0) return buildTaskVars(scope, h, task, extra);
   const version = currentVarsVersion();
   const kept = h.taskVarsCache.get(task);
@@ -153,13 +156,13 @@ export function taskVars(scope: PlayScope, h: HostState, task: { role?: string; 
   return vars;
 }
 
-function buildTaskVars(scope: PlayScope, h: HostState, task: { role?: string; vars: Record<string, unknown>; params?: Record<string, unknown> }, extra: Record<string, unknown>): Record<string, unknown> {
+function buildTaskVars(scope: PlayScope, h: HostState, task: TaskVarsInput, extra: Record<string, unknown>): Record<string, unknown> {
   const vars: Record<string, unknown> = {
-    ...roleLayers(scope, task.role, 'defaults'),
+    ...roleLayers(scope, task, 'defaults'),
     ...h.host.vars,
     ...(h.facts ? factVars(h.facts) : {}),
     ...scope.playVars,
-    ...roleLayers(scope, task.role, 'vars'),
+    ...roleLayers(scope, task, 'vars'),
     ...task.vars,
     ...h.includedVars,
     ...h.runVars,

@@ -1,6 +1,8 @@
 // requirements.yml as ansible-galaxy reads it (cli/galaxy.py _parse_requirements_file and
 // playbook/role/requirement.py role_yaml_parse): a list of roles, or `{roles: [...], collections: [...]}`; each role a
 // string `src[,version[,name]]` or a mapping with src/scm/version/name.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, type SourcePosition } from '../errors.js';
 import { readYamlFile, type YamlSource } from '../config/yaml-source.js';
 
@@ -68,21 +70,45 @@ function fromMapping(src: YamlSource, path: (string | number)[], entry: Record<s
   return { name, src: split.src, scm, version: text('version') ?? '', at };
 }
 
-function rolesOf(src: YamlSource, path: (string | number)[], list: unknown): RoleRequirement[] {
+/** The roles of a list; `keep` drops some before their names are checked. */
+function rolesOf(src: YamlSource, path: (string | number)[], list: unknown, keep: (r: RoleRequirement) => boolean = () => true): RoleRequirement[] {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw src.errorAt(path, 'expected a list of roles');
-  return list.map((item, i) => {
+  return list.flatMap((item, i) => {
     const at = src.positionOf([...path, i]);
     let role: RoleRequirement;
     if (typeof item === 'string') role = fromString(item, at);
     else if (item && typeof item === 'object' && !Array.isArray(item)) role = fromMapping(src, [...path, i], item as Record<string, unknown>);
     else throw src.errorAt([...path, i], 'expected a role: a string "src[,version[,name]]" or a mapping with "src:"');
+    if (!keep(role)) return [];
     // the name becomes ROLES_PATH/NAME: a path would install outside roles_path (a local path src needs name:)
     if (role.name.includes('/') || role.name === '..' || role.name === '.' || role.name === '') {
       throw new ConfigError(at, `role name "${role.name}" is not a directory name`, { hint: 'give the role a "name:"' });
     }
-    return role;
+    return [role];
   });
+}
+
+/**
+ * What an installed role asks ansible-galaxy to install too: its meta/main.yml `dependencies` and its
+ * meta/requirements.yml, parsed like requirements.yml. A dependency with no "." in its name or src and no scm is left
+ * out, as ansible-galaxy leaves it (a role expected in roles_path, not something to fetch).
+ */
+export async function roleDependencies(roleDir: string): Promise<RoleRequirement[]> {
+  const fetchable = (r: RoleRequirement) => r.name.includes('.') || r.src.includes('.') || r.scm !== undefined;
+  const out: RoleRequirement[] = [];
+  const meta = ['meta/main.yml', 'meta/main.yaml'].map((f) => join(roleDir, f)).find((f) => existsSync(f));
+  if (meta) {
+    const src = await readYamlFile(meta);
+    const deps = src.value && typeof src.value === 'object' ? (src.value as Record<string, unknown>).dependencies : undefined;
+    out.push(...rolesOf(src, ['dependencies'], deps ?? [], fetchable));
+  }
+  const requirements = ['meta/requirements.yml', 'meta/requirements.yaml'].map((f) => join(roleDir, f)).find((f) => existsSync(f));
+  if (requirements) {
+    const src = await readYamlFile(requirements);
+    out.push(...rolesOf(src, [], src.value ?? [], fetchable));
+  }
+  return out;
 }
 
 export async function readRequirements(file: string): Promise<Requirements> {

@@ -1,10 +1,11 @@
-// The lab's local apt repository: packages from LAB_APT_PACKAGES plus their dependency closure, downloaded once on
-// the controller (`apt-get download`, never `apt-get install`), served to hosts read-only at /srv/tsinfra-apt, with
-// apt lists pre-built so `apt-get install X` works in a host at once. Each build is immutable (a directory named
-// by a hash of its inputs, renamed into place when complete), so labs that are up keep a consistent repository.
+// The lab's local apt repository: packages from LAB_APT_PACKAGES (plus a lab's own `packages`/`servePackages`) and
+// their dependency closure, downloaded once on the controller (`apt-get download`, never `apt-get install`), served
+// to hosts read-only at /srv/tsinfra-apt, with apt lists pre-built so `apt-get install X` works in a host at once.
+// Each build is immutable (a directory named by a hash of its inputs, renamed into place when complete), so labs
+// that are up keep a consistent repository.
 import { createHash } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { LabError } from '../errors.js';
 import { LAB_APT_PACKAGES } from './apt-packages.js';
@@ -25,6 +26,7 @@ export interface AptRepo {
 
 const APT_ROOT = () => join(labCacheRoot(), 'apt');
 const DEBS_DIR = () => join(APT_ROOT(), 'debs');
+const STANZAS_DIR = () => join(APT_ROOT(), 'stanzas');
 /** Extra .debs to serve as they are (the lab's own test doubles, e.g. the ZeroTier stand-in). */
 export const localDebsDir = () => join(APT_ROOT(), 'local');
 
@@ -40,8 +42,8 @@ function listFiles(dir: string): string[] {
 }
 
 /** Inputs that change the repository: the package list, the controller's apt lists and local debs. */
-function fingerprint(): string {
-  const hash = createHash('sha256').update(LAB_APT_PACKAGES.join(' '));
+function fingerprint(packages: readonly string[]): string {
+  const hash = createHash('sha256').update(packages.join(' '));
   for (const dir of ['/var/lib/apt/lists', localDebsDir()]) {
     for (const name of listFiles(dir).filter((n) => n !== 'lock')) {
       const st = statSync(join(dir, name));
@@ -53,9 +55,9 @@ function fingerprint(): string {
 
 const INST_LINE = /^Inst (\S+) (?:\[[^\]]*\] )?\((\S+) /;
 
-async function simulateInstall(statusFile: string | undefined): Promise<Map<string, string>> {
+async function simulateInstall(packages: readonly string[], statusFile: string | undefined): Promise<Map<string, string>> {
   const statusOpt = statusFile ? ['-o', `Dir::State::status=${statusFile}`] : [];
-  const result = await runTool('apt-get', ['-s', ...APT_OPTS, ...statusOpt, 'install', ...LAB_APT_PACKAGES], {
+  const result = await runTool('apt-get', ['-s', ...APT_OPTS, ...statusOpt, 'install', '--', ...packages], {
     env: { ...process.env, LC_ALL: 'C' },
   }).catch((err: unknown) => {
     throw new LabError(`cannot resolve the lab's packages with apt: ${(err as Error).message}`, { hint: 'apt-get update' });
@@ -69,10 +71,10 @@ async function simulateInstall(statusFile: string | undefined): Promise<Map<stri
 }
 
 /** name → version: what apt would install on an empty system, plus upgrades the controller would take. */
-async function resolveClosure(workDir: string): Promise<Map<string, string>> {
+async function resolveClosure(packages: readonly string[], workDir: string): Promise<Map<string, string>> {
   const empty = join(workDir, 'empty-status');
   writeFileSync(empty, '');
-  const [fromEmpty, fromController] = await Promise.all([simulateInstall(empty), simulateInstall(undefined)]);
+  const [fromEmpty, fromController] = await Promise.all([simulateInstall(packages, empty), simulateInstall(packages, undefined)]);
   return new Map([...fromController, ...fromEmpty]);
 }
 
@@ -113,10 +115,38 @@ function releaseFile(dir: string): string {
   return ['Origin: tsinfra-lab', 'Label: tsinfra-lab', 'Suite: lab', 'Codename: lab', `Date: ${new Date().toUTCString()}`, 'SHA256:', ...entries, ''].join('\n');
 }
 
-async function writeIndexes(repoDir: string): Promise<void> {
-  const scan = await runTool('dpkg-scanpackages', ['.', '/dev/null'], { cwd: repoDir });
-  writeFileSync(join(repoDir, 'Packages'), scan.stdout);
-  writeFileSync(join(repoDir, 'Packages.gz'), gzipSync(scan.stdout, { level: 9 }));
+/** A .deb's index stanza, cached by name, size and mtime (the repository's debs are hard links into the cache). */
+function stanzaPath(debPath: string): string {
+  const st = statSync(debPath);
+  return join(STANZAS_DIR(), createHash('sha256').update(`${basename(debPath)}:${st.size}:${st.mtimeMs}`).digest('hex').slice(0, 32));
+}
+
+// dpkg-scanpackages opens every .deb (minutes under load for the whole closure): it scans only the debs no earlier
+// build indexed, and each repository's Packages is its debs' cached stanzas, so a lab's extra packages cost seconds.
+async function scanNewDebs(repoDir: string, debs: string[], workDir: string): Promise<void> {
+  const missing = debs.filter((f) => !existsSync(stanzaPath(join(repoDir, f))));
+  if (missing.length === 0) return;
+  const scanDir = join(workDir, 'scan');
+  mkdirSync(scanDir);
+  for (const f of missing) linkSync(join(repoDir, f), join(scanDir, f));
+  const scan = await runTool('dpkg-scanpackages', ['.', '/dev/null'], { cwd: scanDir });
+  mkdirSync(STANZAS_DIR(), { recursive: true });
+  for (const stanza of scan.stdout.split('\n\n').filter((t) => t.trim())) {
+    const file = /^Filename: \.\/(.+)$/m.exec(stanza)?.[1];
+    if (!file || !missing.includes(file)) throw new LabError(`dpkg-scanpackages printed an unexpected entry: ${stanza.slice(0, 200)}`);
+    const path = stanzaPath(join(repoDir, file));
+    writeFileSync(`${path}.tmp-${process.pid}`, `${stanza.trim()}\n`);
+    renameSync(`${path}.tmp-${process.pid}`, path);
+  }
+  rmSync(scanDir, { recursive: true, force: true });
+}
+
+async function writeIndexes(repoDir: string, workDir: string): Promise<void> {
+  const debs = listFiles(repoDir).filter((n) => n.endsWith('.deb'));
+  await scanNewDebs(repoDir, debs, workDir);
+  const packages = debs.map((f) => `${readFileSync(stanzaPath(join(repoDir, f)), 'utf8')}\n`).join('');
+  writeFileSync(join(repoDir, 'Packages'), packages);
+  writeFileSync(join(repoDir, 'Packages.gz'), gzipSync(packages, { level: 9 }));
   writeFileSync(join(repoDir, 'Release'), releaseFile(repoDir));
 }
 
@@ -149,15 +179,15 @@ function linkDebs(closure: Map<string, string>, repoDir: string): void {
   for (const f of listFiles(localDebsDir()).filter((n) => n.endsWith('.deb'))) copyFileSync(join(localDebsDir(), f), join(repoDir, f));
 }
 
-async function buildRepo(final: string, onProgress: (m: string) => void): Promise<void> {
+async function buildRepo(final: string, packages: readonly string[], onProgress: (m: string) => void): Promise<void> {
   const tmp = `${final}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'repo'), { recursive: true });
   try {
-    const closure = await resolveClosure(tmp);
+    const closure = await resolveClosure(packages, tmp);
     await downloadMissing(closure, onProgress);
     linkDebs(closure, join(tmp, 'repo'));
-    await writeIndexes(join(tmp, 'repo'));
+    await writeIndexes(join(tmp, 'repo'), tmp);
     await buildLists(join(tmp, 'repo'), join(tmp, 'lists'), tmp);
     rmSync(join(tmp, 'lists-raw'), { recursive: true, force: true });
     renameSync(tmp, final);
@@ -171,13 +201,28 @@ function repoAt(dir: string): AptRepo {
   return { dir: join(dir, 'repo'), listsDir: join(dir, 'lists') };
 }
 
-/** The current repository, built (or completed) first if its inputs changed. */
-export async function ensureAptRepo(onProgress: (m: string) => void = () => {}): Promise<AptRepo> {
-  const final = join(APT_ROOT(), `repo-${fingerprint()}`);
+/** Debian package names (policy 5.6.1); also keeps a name from being read as an apt-get option. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+
+/** Throws naming the first package that is not a Debian package name. */
+export function checkPackageNames(names: readonly string[], option: string): void {
+  const bad = names.find((n) => !PACKAGE_NAME.test(n));
+  if (bad !== undefined) throw new LabError(`${option}: ${JSON.stringify(bad)} is not a Debian package name (expected lowercase letters, digits, + - .)`);
+}
+
+/**
+ * The current repository, built (or completed) first if its inputs changed. `extra` packages are served besides
+ * LAB_APT_PACKAGES; each distinct set is its own repository, sharing the download cache.
+ */
+export async function ensureAptRepo(extra: readonly string[] = [], onProgress: (m: string) => void = () => {}): Promise<AptRepo> {
+  const packages = [...new Set([...LAB_APT_PACKAGES, ...[...extra].sort()])];
+  const final = join(APT_ROOT(), `repo-${fingerprint(packages)}`);
   if (existsSync(final)) return repoAt(final);
   mkdirSync(APT_ROOT(), { recursive: true });
   return withFileLock(join(APT_ROOT(), '.build.lock'), async () => {
-    if (!existsSync(final)) await buildRepo(final, onProgress);
+    if (existsSync(final)) return repoAt(final);
+    onProgress(`building the lab's apt repository for ${packages.length} packages and their dependencies`);
+    await buildRepo(final, packages, onProgress);
     return repoAt(final);
   }, 15 * 60_000);
 }

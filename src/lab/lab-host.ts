@@ -12,6 +12,7 @@ import { createHostNetworks } from './network.js';
 import { knownHostsLines, type ControllerKey } from './ssh-keys.js';
 import { isSshAnswering, waitForSshBanner } from './ssh-probe.js';
 import { startSystemdHost } from './systemd-host.js';
+import { installHostPackages } from './host-packages.js';
 import type { PlannedHost } from './topology.js';
 
 /** What every host of one `up` shares. */
@@ -22,6 +23,8 @@ export interface UpContext {
   repo: AptRepo;
   rootfs?: string;
   bootScript: string;
+  /** Installed on every host once it is up (apt, from the lab's repository). */
+  packages: string[];
   signal?: AbortSignal;
 }
 
@@ -80,6 +83,10 @@ export async function upHost(ctx: UpContext, plan: PlannedHost): Promise<HostRes
   await createHostNetworks({ index: ctx.record.index, stateDir: ctx.stateDir }, [plan]);
   const addresses = addressesOf(ctx.record.index, plan);
   const initPid = await bootHost(ctx, plan, hostDir, addresses);
+  if (ctx.packages.length) {
+    throwIfAborted(ctx.signal);
+    await installHostPackages({ hostName: plan.name, initPid, packages: ctx.packages });
+  }
   const netns = hostNetns(ctx.record.index, plan.name);
   const host: LabHost = { name: plan.name, groups: plan.groups, ...addresses, sshAddress: addresses.publicAddress ?? addresses.privateAddress, netns, initPid };
   const knownAddresses = addresses.publicAddress ? [addresses.publicAddress, addresses.privateAddress] : [addresses.privateAddress];

@@ -26,6 +26,13 @@ export interface LabUpOptions {
    * controller that delays each chunk by this many ms each way (the inventory and ssh_config point at it).
    */
   latencyMs?: number;
+  /**
+   * Debian packages installed on every host at `up` (with apt, from the lab's repository). The controller downloads
+   * them and their dependencies once (cached); any package the controller's apt can reach will do.
+   */
+  packages?: string[];
+  /** Debian packages served by the lab's repository but not installed: what plays will `apt install`. */
+  servePackages?: string[];
   /** Aborting stops `up` and tears down what it created. */
   signal?: AbortSignal;
 }
@@ -84,8 +91,8 @@ export interface LabInfo {
   networks: LabNetworks;
   neighbour: LabNeighbour;
   hosts: LabHost[];
-  /** Where hosts see the local apt repository, and the apt source line pointing at it. */
-  aptRepository: { path: string; sourceLine: string };
+  /** Where hosts see the local apt repository, the apt source line pointing at it, and what `up` installed from it. */
+  aptRepository: { path: string; sourceLine: string; installed?: string[] };
   /** Set when the lab was brought up with `latencyMs`: the relay every public host is reached through. */
   latency?: LabLatency;
   /** The ZeroTier test double: its network, Central API stand-in and apt repository (docs/lab.md). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { LabError } from '../errors.js';
 import { neighbourAddress, neighbourNetns } from './addressing.js';
-import { HOST_REPO_PATH, HOST_SOURCE_LINE, ensureAptRepo, type AptRepo } from './apt-repo.js';
+import { HOST_REPO_PATH, HOST_SOURCE_LINE, checkPackageNames, ensureAptRepo, type AptRepo } from './apt-repo.js';
 import { writeInventory, writeSshConfig } from './inventory-writer.js';
 import { throwIfAborted, upHost, type HostResult, type UpContext } from './lab-host.js';
 import { hiddenPaths, labStateDir } from './lab-paths.js';
@@ -66,15 +66,15 @@ function buildInfo(ctx: UpContext, hosts: LabHost[], zerotier: LabZerotier): Lab
     networks,
     neighbour: { netns: neighbourNetns(index), address: neighbourAddress(index) },
     hosts,
-    aptRepository: { path: HOST_REPO_PATH, sourceLine: HOST_SOURCE_LINE },
+    aptRepository: { path: HOST_REPO_PATH, sourceLine: HOST_SOURCE_LINE, ...(ctx.packages.length ? { installed: ctx.packages } : {}) },
     zerotier,
   };
 }
 
-async function prepareShared(kind: LabKind, progress: (m: string) => void): Promise<{ repo: AptRepo; rootfs?: string; zerotierRepo: ZerotierDoubleRepo }> {
+async function prepareShared(kind: LabKind, packages: string[], progress: (m: string) => void): Promise<{ repo: AptRepo; rootfs?: string; zerotierRepo: ZerotierDoubleRepo }> {
   // The rootfs first: the repository's dependency closure must cover its minimal system.
   const rootfs = kind === 'systemd' ? await ensureRootfs(progress) : undefined;
-  const repo = await ensureAptRepo(progress);
+  const repo = await ensureAptRepo(packages, progress);
   const zerotierRepo = await ensureZerotierDoubleRepo(progress);
   return { repo, rootfs, zerotierRepo };
 }
@@ -124,17 +124,20 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   if (opts.latencyMs !== undefined && (!Number.isInteger(opts.latencyMs) || opts.latencyMs < 0 || opts.latencyMs > 10_000)) {
     throw new LabError(`latencyMs must be an integer from 0 to 10000 (got ${opts.latencyMs})`);
   }
+  const packages = [...new Set(opts.packages ?? [])];
+  checkPackageNames(packages, 'packages');
+  checkPackageNames(opts.servePackages ?? [], 'servePackages');
   preflight(kind);
   raiseKernelLimits(plans.length, progress);
   if (readLabRecord(name)) throw new LabError(`a lab named ${name} already exists`, { hint: `tsinfra lab down --name ${name}` });
-  const shared = await prepareShared(kind, progress);
+  const shared = await prepareShared(kind, [...packages, ...(opts.servePackages ?? [])], progress);
   throwIfAborted(opts.signal);
   const record = await claimLabSlot(name, kind);
   const stateDir = labStateDir(name);
   try {
     const key = await createControllerKey(stateDir, name);
     const bootScript = kind === 'namespace' ? await prepareNamespaceBoot(stateDir) : writeSystemdBoot(stateDir);
-    const ctx: UpContext = { record, stateDir, key, repo: shared.repo, rootfs: shared.rootfs, bootScript, signal: opts.signal };
+    const ctx: UpContext = { record, stateDir, key, repo: shared.repo, rootfs: shared.rootfs, bootScript, packages, signal: opts.signal };
     progress(`lab ${name}: booting ${plans.length} ${kind} hosts (networks ${describeNetworks(record.index).public.cidr}, ...)`);
     const info = await bringUp(ctx, shared.zerotierRepo, plans, opts.concurrency ?? Math.max(2, cpus().length * 4), opts.latencyMs);
     writeLabRecord({ ...record, phase: 'up' });

@@ -44,6 +44,9 @@ done < "$LAB_DIR/hidden-paths"
 # The controller's host keys and apt sources give way to the host's own (from its seed).
 rm -rf "$r"/etc/ssh/ssh_host_* "$r"/etc/apt/sources.list.d/*
 find "$r/var/lib/apt/lists" -maxdepth 1 -type f -delete
+# man-db/auto-update off (Debian's own switch): its trigger otherwise re-indexes the controller's man pages, seconds
+# of CPU on every package install in every host. The systemd rootfs has no man-db.
+rm -f "$r/var/lib/man-db/auto-update"
 cp -a "$APT_LISTS/." "$r/var/lib/apt/lists/"
 cp -a "$d/seed/." "$r/"
 mount --bind -o ro "$APT_REPO" "$r/srv/tsinfra-apt"

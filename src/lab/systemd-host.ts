@@ -27,10 +27,17 @@ while IFS= read -r cg; do
   echo $$ > "$cg/cgroup.procs"
 done < "$d/cgroups"
 # NET_ADMIN and NET_RAW apply to the host's own network namespace only: its firewall (iptables) needs them.
-exec systemd-nspawn -D "$r" --register=no --keep-unit --machine="$MACHINE" \\
-  --capability=CAP_NET_ADMIN,CAP_NET_RAW \\
-  --network-namespace-path="/run/netns/$NETNS" --console=passive --link-journal=no \\
-  --resolv-conf=off --timezone=off --bind-ro="$APT_REPO:/srv/tsinfra-apt" -b
+# A reboot inside the container (systemctl reboot, shutdown -r) ends nspawn with status 133; systemd-nspawn@.service
+# boots it again on that status (RestartForceExitStatus=133), and so does this loop: the host comes back with its
+# disk (the overlay) and a new boot id, as a machine does. Any other end (lab down kills PID 1) ends the host.
+while :; do
+  rc=0
+  systemd-nspawn -D "$r" --register=no --keep-unit --machine="$MACHINE" \\
+    --capability=CAP_NET_ADMIN,CAP_NET_RAW \\
+    --network-namespace-path="/run/netns/$NETNS" --console=passive --link-journal=no \\
+    --resolv-conf=off --timezone=off --bind-ro="$APT_REPO:/srv/tsinfra-apt" -b || rc=$?
+  [ "$rc" = 133 ] || exit "$rc"
+done
 `;
 
 export function writeSystemdBoot(stateDir: string): string {

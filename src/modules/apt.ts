@@ -354,5 +354,7 @@ export const apt = defineModule({
   plan,
   apply,
   describe,
+  // As Ansible's apt registers it: whether this run updated the package lists.
+  result: (_a, _s, changes, applied) => ({ cache_updated: applied !== undefined && changes.some((c) => c.op === 'update_cache') }),
 });
 

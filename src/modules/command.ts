@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { joinScripts, raw, sh, type Script } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
-import { defineAction, outputFields, type ActionIO, type ArgProblem, type ExecResult, type RegisteredResult } from './define.js';
+import { defineAction, outputFields, type ActionIO, type ArgProblem, type AsyncJob, type ExecResult, type RegisteredResult } from './define.js';
+import { splitWords } from '../shell/split-words.js';
+
+export { splitWords };
 
 export const CommandArgs = Type.Object(
   {
@@ -63,41 +66,6 @@ function splitKeepingQuotes(line: string): { text: string; raw: string }[] {
 
 function unquote(v: string): string {
   return splitWords(v).join(' ');
-}
-
-/** Shell-like word splitting with quotes and backslashes, and nothing expanded (Python's shlex.split). */
-export function splitWords(line: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else cur += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1]!)) cur += line[++i];
-      else cur += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length) {
-      cur += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (quote !== undefined) throw new Error(`unterminated ${quote === "'" ? 'single' : 'double'} quote`);
-  if (inWord) words.push(cur);
-  return words;
 }
 
 /** A free-form string → `{ cmd, ...key=value }`; objects pass through. */
@@ -164,11 +132,28 @@ export function commandScript(program: Script, o: RunOptions): Script {
 
 export async function runCommand(io: ActionIO, program: Script, o: RunOptions & { strip: boolean; cmd: unknown }): Promise<RegisteredResult> {
   const r = await io.exec(commandScript(program, o));
-  if (r.code === 0 && r.stdout === `${SKIP_MARKER}\n`) {
-    const why = o.creates !== undefined ? `${o.creates} exists` : `${o.removes} does not exist`;
-    return { changed: false, failed: false, skipped: false, rc: 0, stdout: `skipped, since ${why}`, stderr: '', stdout_lines: [`skipped, since ${why}`], stderr_lines: [], cmd: o.cmd, msg: `Did not run command since ${why}` };
-  }
+  if (r.code === 0 && r.stdout === `${SKIP_MARKER}\n`) return { changed: false, failed: false, skipped: false, ...skippedResult(o) };
   return commandResult(r, o.cmd, o.strip);
+}
+
+/** What command and shell report when creates/removes said not to run. */
+function skippedResult(o: RunOptions & { cmd: unknown }): Record<string, unknown> {
+  const why = o.creates !== undefined ? `${o.creates} exists` : `${o.removes} does not exist`;
+  return { rc: 0, stdout: `skipped, since ${why}`, stderr: '', stdout_lines: [`skipped, since ${why}`], stderr_lines: [], cmd: o.cmd, msg: `Did not run command since ${why}` };
+}
+
+/** command and shell as a detached job (`async:`): the results file holds the keys Ansible's command module writes. */
+export function commandJob(program: Script, o: RunOptions & { strip: boolean; cmd: unknown }): AsyncJob {
+  const { stdout_lines: _o, stderr_lines: _e, ...skipped } = skippedResult(o);
+  return {
+    script: commandScript(program, o),
+    result: { changed: true, cmd: o.cmd },
+    output: true,
+    timed: true,
+    strip: o.strip,
+    // Ansible's command module reports no times when it did not run.
+    skip: { marker: SKIP_MARKER, result: { changed: false, ...skipped, start: null, end: null, delta: null } },
+  };
 }
 
 export function commandResult(r: ExecResult, cmd: unknown, strip: boolean): RegisteredResult {
@@ -200,5 +185,10 @@ export const command = defineAction({
   async run(a, io) {
     const words = a.argv ?? splitWords(a.cmd!);
     return runCommand(io, sh`${words}`, { ...sharedRunOptions(a), cmd: a.argv ?? a.cmd });
+  },
+  // Ansible's command module registers the words it ran as `cmd` (its results file shows them).
+  asyncJob(a) {
+    const words = a.argv ?? splitWords(a.cmd!);
+    return commandJob(sh`${words}`, { ...sharedRunOptions(a), cmd: words });
   },
 });

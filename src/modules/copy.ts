@@ -1,10 +1,12 @@
 // copy: a file on the host with given content (inline, or a controller file read by the engine via prepare).
 // The probe prints the remote sha256 and attributes; the old content only when it differs (for --diff).
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { raw, sh, type Script } from '../shell/script.js';
 import { defineModule, PlanError, type ArgProblem, type ExecResult, type FileDiff } from './define.js';
 import { asText, parseKeyValues } from './lib/probe-output.js';
+import { pathInfoFrom, pathInfoOfVariable } from './lib/path-info.js';
 import { AbsPath, fileAttributes, Validate } from './lib/file-attributes.js';
 import {
   applyFileChanges,
@@ -164,9 +166,32 @@ export const copy = defineModule({
   probe: (a) => probeContent(copyTarget(a)),
   parse: (r) => parseContentState(r, 'copy'),
   plan: (a, s) => planContent('copy', copyTarget(a), s),
-  apply: (_a, changes) => applyContent(changes),
+  // The apply ends by printing dest's attributes as they are then, for the registered result.
+  apply: (a, changes) => stateScript([...applyFileChanges(changes), sh`tsi_d=${a.dest}`, pathInfoOfVariable('tsi_d', 'destinfo_b64', true)]),
   describe: describeContent,
   diff: (a, s, changes) => diffContent(copyTarget(a), s, changes),
-  result: (_a, _s, _c, applied) => backupFileResult(applied),
+  result: copyResult,
 });
+
+/**
+ * The keys Ansible's copy registers: new content gives the copy module's (checksum, dest, md5sum and dest's
+ * attributes); same content, the file module's (path instead of md5sum); check mode with changes, `changed` alone.
+ * No rc/stdout of our scripts.
+ */
+function copyResult(a: CopyArgs, s: ContentState, changes: readonly ContentChange[], applied: ExecResult | undefined): Record<string, unknown> {
+  const none = { rc: undefined, stdout: undefined, stderr: undefined, stdout_lines: undefined, stderr_lines: undefined };
+  if (changes.length > 0 && !applied) return none;
+  const bytes = copyTarget(a).bytes;
+  const out: Record<string, unknown> = { ...none, checksum: createHash('sha1').update(bytes).digest('hex'), dest: a.dest, ...backupFileResult(applied) };
+  const after = applied ? pathInfoFrom(applied.stdout, 'destinfo_b64') : statInfo(s.stat);
+  if (changes.some((c) => c.op === 'write')) return { ...out, md5sum: createHash('md5').update(bytes).digest('hex'), ...after };
+  return { ...out, path: a.dest, ...after };
+}
+
+/** add_path_info's keys from the probe's stat (nothing was applied). */
+function statInfo(st: FileStat): Record<string, unknown> | undefined {
+  if (st.kind === 'none') return undefined;
+  const state = st.kind === 'directory' ? 'directory' : st.kind === 'link' ? 'link' : 'file';
+  return { uid: Number(st.uid), gid: Number(st.gid), owner: st.user, group: st.group, mode: '0' + (st.mode ?? '').padStart(3, '0'), state, size: st.size };
+}
 

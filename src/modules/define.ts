@@ -140,6 +140,30 @@ export interface VarsFiles {
   list(dir: string): { files: string[]; dirs: string[] } | undefined;
 }
 
+/** How the controller's OpenSSH reaches the task's host, exactly as the task's own connection does. */
+export interface SshRoute {
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFiles: string[];
+  /** OpenSSH `-o` options (separate argv words): host key policy, known_hosts, timeouts, jump hosts. */
+  options: string[];
+  /** The login uses a password (OpenSSH cannot be given one without a prompt). */
+  hasPassword: boolean;
+  /** The task's become user, when it becomes. */
+  becomeUser?: string;
+}
+
+/** The controller side of an action that runs a program there (synchronize's rsync). */
+export interface ControllerSide {
+  /** A program's path on the controller's PATH (Ansible's get_bin_path); undefined when there is none. */
+  program(name: string): string | undefined;
+  /** A controller path as Ansible's actions find one: absolute (or `~`) as it is, else the first that exists of the role's files/, the role, the playbook's files/, the playbook's dir (that last one when none does). A trailing `/` stays. */
+  path(path: string): string;
+  /** Runs `argv` on the controller, no shell; resolves with the result whatever the exit code. */
+  run(argv: readonly string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+}
+
 /** What an action may do. The engine implements it over the host's connection and the task's vars. */
 export interface ActionIO {
   /**
@@ -160,6 +184,12 @@ export interface ActionIO {
   holds(condition: string): boolean;
   /** Drop the cached connection, open a fresh one and run `true`: true if that worked within timeoutMs. */
   tryConnect(timeoutMs: number): Promise<boolean>;
+  /** The task runs on the controller itself (delegate_to: localhost): reboot refuses to. */
+  readonly isLocal?: boolean;
+  /** How OpenSSH reaches the host; absent where the engine has no SSH target (ad-hoc on localhost, engine fakes). */
+  readonly ssh?: SshRoute;
+  /** Programs and paths on the controller; absent where the engine offers none. */
+  readonly controller?: ControllerSide;
   sleep(ms: number): Promise<void>;
   /** Milliseconds (Date.now on the controller); injected so tests control time. */
   now(): number;
@@ -173,6 +203,24 @@ export interface ActionIO {
    * names, plus discovered_interpreter_python, gather_subset and module_setup. Absent where the engine has no hosts.
    */
   gatherFacts?(): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A module's work as a job the engine runs detached on the host (the `async` keyword): `script` runs with its
+ * output captured, and the results file then holds `result`'s keys with the run's own (Ansible's async_wrapper).
+ */
+export interface AsyncJob {
+  script: Script;
+  /** The result's keys besides the run's: command's `changed` and `cmd`, a state module's planned changes. */
+  result: Record<string, unknown>;
+  /** Record rc, stdout and stderr (false: nothing ran that has output, e.g. a state module with no change). */
+  output: boolean;
+  /** Record start, end and delta, and `msg: ""` on success (command and shell). */
+  timed: boolean;
+  /** Strip trailing newlines from stdout and stderr (strip_empty_ends). */
+  strip: boolean;
+  /** A line the script prints alone to say it did nothing (creates/removes): the results file is then `result`. */
+  skip?: { marker: string; result: Record<string, unknown> };
 }
 
 export interface ActionModuleSpec<S extends TObject> extends CommonSpec<S> {
@@ -191,6 +239,8 @@ export interface ActionModuleSpec<S extends TObject> extends CommonSpec<S> {
    */
   script?(args: Static<S>): Script;
   run(args: Static<S>, io: ActionIO): Promise<RegisteredResult>;
+  /** The action as a detached job (`async:`); actions without it refuse async at load time. */
+  asyncJob?(args: Static<S>): AsyncJob;
 }
 
 export type ActionModule<S extends TObject = TObject> = ActionModuleSpec<S> & { readonly kind: 'action' };
@@ -230,7 +280,13 @@ export function stateResult(
     if (d) out.diff = d;
   }
   if (applied) Object.assign(out, outputFields(applied));
-  if (module.result) Object.assign(out, module.result(args, state, changes, applied));
+  if (module.result) {
+    // A key the module's result sets to undefined is dropped (make and filesystem register no rc/stdout of their own scripts).
+    for (const [k, v] of Object.entries(module.result(args, state, changes, applied))) {
+      if (v === undefined) delete out[k];
+      else out[k] = v;
+    }
+  }
   return out;
 }
 

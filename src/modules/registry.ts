@@ -67,11 +67,20 @@ import { serviceFacts } from './service-facts.js';
 import { packageFacts } from './package-facts.js';
 import { pause } from './pause.js';
 import { git } from './git.js';
+import { archive } from './archive.js';
+import { make } from './make.js';
+import { filesystem } from './filesystem.js';
+import { pip } from './pip.js';
+import { ufw } from './ufw/ufw.js';
+import { reboot } from './reboot.js';
+import { synchronize } from './synchronize.js';
+import { asyncStatus } from './async-status.js';
 import { ownValue } from '../own-keys.js';
 import { parseKeyValueArgs } from './lib/key-value-args.js';
 
 export const MODULES: readonly AnyModule[] = [
   apt,
+  asyncStatus,
   aptRepository,
   aptKey,
   debconf,
@@ -137,6 +146,13 @@ export const MODULES: readonly AnyModule[] = [
   packageFacts,
   pause,
   git,
+  archive,
+  make,
+  filesystem,
+  pip,
+  reboot,
+  synchronize,
+  ufw,
 ] as AnyModule[];
 
 // No meta-schema (validateSchema, meta off): the schemas are ours (TypeBox, checked by the registry tests), and

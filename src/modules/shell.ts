@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { sh, type Script } from '../shell/script.js';
 import { secret } from '../shell/secret.js';
 import { defineAction } from './define.js';
-import { commandScript, normalizeFreeForm, runCommand, sharedRunOptions } from './command.js';
+import { commandJob, commandScript, normalizeFreeForm, runCommand, sharedRunOptions } from './command.js';
 
 const ShellArgs = Type.Object(
   {
@@ -31,6 +31,7 @@ export const shell = defineAction({
   async run(a, io) {
     return runCommand(io, shellProgram(a), { ...sharedRunOptions(a), prelude: shellPrelude(a), cmd: a.cmd });
   },
+  asyncJob: (a) => commandJob(shellProgram(a), { ...sharedRunOptions(a), prelude: shellPrelude(a), cmd: a.cmd }),
 });
 
 // A child shell: the user's line runs without our script's set -eu and exits with its own status. The line

@@ -141,7 +141,7 @@ export function tarUnarchived(diff: string, a: Pick<UnarchiveArgs, 'owner' | 'gr
 }
 
 /** `unzip -v` → member → [size, crc] (the uncompressed length and CRC-32 columns). */
-function zipMembers(listing: string): Map<string, [number, string]> {
+export function zipMembers(listing: string): Map<string, [number, string]> {
   const out = new Map<string, [number, string]>();
   for (const line of listing.split('\n')) {
     const m = /^\s*(\d+)\s+\S+\s+\d+\s+\S+\s+\S+\s+\S+\s+([0-9a-f]{8})\s+(.*)$/.exec(line);

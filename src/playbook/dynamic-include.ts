@@ -31,7 +31,7 @@ export async function loadDynamicInclude(
   const ctx = new LoadContext(options);
   for (const role of Object.values(plan.roles)) ctx.roles.set(role.dir, role);
   const playbookDir = dirname(play.file);
-  const shadow: PlayPlan = { ...play, index: 0, roles: [...play.roles], tasks: [], handlers: [] };
+  const shadow: PlayPlan = { ...play, index: 0, roles: [...play.roles], publicRoles: [...play.publicRoles], tasks: [], handlers: [] };
   const scope = new PlayScope({
     ctx,
     play: shadow,

@@ -122,6 +122,8 @@ export const TaskKeywords = {
   retries: Retries,
   delay: Delay,
   timeout: expect(Type.Union([Type.Integer({ minimum: 0 }), Template]), `a whole number of seconds ≥ 0${ALSO_TEMPLATE}`, 'Fail the task when it runs longer than this (0: no limit)'),
+  async: expect(Type.Union([Type.Integer({ minimum: 0 }), Template]), `a whole number of seconds ≥ 0${ALSO_TEMPLATE}`, 'Run the task as a job on the host, detached from the connection, for at most this many seconds'),
+  poll: expect(Type.Union([Type.Integer({ minimum: 0 }), Template]), `a whole number of seconds ≥ 0${ALSO_TEMPLATE}`, 'With async: seconds between checks of the job (default 15); 0 starts it and moves on (read it with async_status)'),
 } satisfies TProperties;
 
 /** Handlers are tasks that may also `listen` to topics. */
@@ -278,8 +280,6 @@ export const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
   action: 'write the module name as the key: `apt: {name: nginx}`',
   local_action: 'write the module as usual and add `delegate_to: localhost`',
   include: 'use include_tasks (dynamic) or import_tasks (static)',
-  async: 'not supported yet',
-  poll: 'not supported yet',
   throttle: 'lower --forks instead',
   delegate_facts: 'only delegate_to: localhost is supported',
 };

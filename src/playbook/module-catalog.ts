@@ -21,6 +21,8 @@ export interface ModuleCatalog {
   normalize?(name: string, raw: unknown): unknown;
   /** Alternative argument names, alias → canonical (`dest` → `path`): problems about `path` are about `dest` when that was written. */
   aliases?(name: string): Readonly<Record<string, string>>;
+  /** Whether the module can run as a detached job (`async:`). Optional: without it every module can. */
+  supportsAsync?(name: string): boolean;
   /** name → JSON Schema of the args, for the editor schema file. Optional. */
   schemas?(): Record<string, Record<string, unknown>>;
 }

@@ -180,6 +180,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
     tasks: [],
     handlers: [],
     roles: [],
+    publicRoles: [],
   };
   const scope = new PlayScope({ ctx, play, playbookDir, loadVars, base });
   const scopeFor = (section: Section, handlers = false): TaskScope => ({

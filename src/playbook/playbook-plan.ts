@@ -18,9 +18,10 @@ export type EnvironmentLayer = Record<string, unknown> | string;
 
 export type Section = 'pre_tasks' | 'roles' | 'tasks' | 'post_tasks' | 'handlers';
 
-/** `meta:` actions tsinfra runs. `refresh_inventory` is refused (the inventory is read once). */
+/** `meta:` actions tsinfra runs. */
 export const META_ACTIONS = [
   'flush_handlers',
+  'refresh_inventory',
   'noop',
   'end_play',
   'end_host',
@@ -66,6 +67,8 @@ interface NodeBase extends TaskSettings {
   at: SourcePosition;
   /** Key into PlaybookPlan.roles when the task comes from a role. */
   role?: string;
+  /** The vars of the reference that runs the role (roles: … vars:, import_role vars:), below its vars/main. */
+  roleVars?: Record<string, unknown>;
   section: Section;
 }
 
@@ -117,6 +120,10 @@ export interface ModuleTask extends NodeBase {
   delay?: number | string;
   /** `timeout`: seconds the task may run before it fails (0 or absent: no limit). */
   timeout?: number | string;
+  /** `async`: run as a detached job for at most this many seconds (0 or absent: run as usual). */
+  async?: number | string;
+  /** `poll`: seconds between reads of an async job (Ansible's default 15); 0: do not wait for it. */
+  poll?: number | string;
   /** Handlers only: the topics it answers to besides its name. */
   listen?: string[];
 }
@@ -215,8 +222,14 @@ export interface PlayPlan {
   tasks: TaskNode[];
   /** Role handlers (in role order), then the play's own, then those of imported/included roles. */
   handlers: HandlerNode[];
-  /** Keys of the roles this play uses, in first-use order (their defaults/vars join the play's variables). */
+  /** Keys of the roles this play uses, in first-use order. */
   roles: string[];
+  /**
+   * The role runs every task of the play sees the defaults and vars of, from the start (Ansible's play.get_roles()):
+   * those of `roles:`, their dependencies and import_role, in load order, each with its reference's vars. An
+   * include_role's are seen by its own tasks only.
+   */
+  publicRoles: { role: string; vars: Record<string, unknown> }[];
 }
 
 export interface RolePlan {

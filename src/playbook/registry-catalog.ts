@@ -1,5 +1,6 @@
 // The module registry (src/modules/registry.ts) as the loader's ModuleCatalog.
 import { getModule, moduleNames, moduleSchemas, validateArgs } from '../modules/registry.js';
+import { supportsAsync } from '../modules/async-support.js';
 import type { ModuleCatalog } from './module-catalog.js';
 
 export const registryCatalog: ModuleCatalog = {
@@ -10,5 +11,6 @@ export const registryCatalog: ModuleCatalog = {
     return mod?.normalize ? mod.normalize(raw) : raw;
   },
   aliases: (name) => getModule(name)?.aliases ?? {},
+  supportsAsync: (name) => supportsAsync(getModule(name)),
   schemas: () => moduleSchemas(),
 };

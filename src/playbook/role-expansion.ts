@@ -71,15 +71,25 @@ export async function enterRole(scope: PlayScope, ts: TaskScope, req: RoleReques
     scope.rolesRun.add(runKey);
   }
   scope.useRole(plan.key);
-  // include_role's vars are include parameters too (Ansible's level above set_fact); import_role's and roles:' are not.
-  const settings = foldSettings(ts.settings, { ...req.own, vars: { ...(req.own.vars ?? {}), ...req.params }, ...(req.dynamic ? { params: req.params } : {}) });
+  // The reference's vars are role-level vars, below the role's vars/main, over those of the role that brought this one
+  // in (Ansible's Role.get_vars: inherited, then its own vars, then vars/main). import_role and include_role are also
+  // their tasks' parent, so their vars are task vars too; include_role's are include parameters as well (above set_fact).
+  const parentVars = ts.role ? { ...ts.role.vars, ...ctx.roles.get(ts.role.dir)?.vars } : {};
+  const roleVars = { ...parentVars, ...req.params };
+  const fromTask = !req.dedupe;
+  const settings = foldSettings(ts.settings, {
+    ...req.own,
+    vars: { ...(req.own.vars ?? {}), ...(fromTask ? req.params : {}) },
+    ...(req.dynamic ? { params: req.params } : {}),
+  });
   const inRole: TaskScope = {
     ...ts,
     settings,
-    role: { key: plan.key, name: plan.name, dir },
+    role: { key: plan.key, name: plan.name, dir, ...(Object.keys(roleVars).length > 0 ? { vars: roleVars } : {}) },
     roleStack: [...ts.roleStack, stackKey],
     chain: [],
     handlers: false,
+    ...(req.dynamic ? { included: true } : {}),
   };
   return { role, dir, inRole };
 }

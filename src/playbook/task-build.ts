@@ -35,6 +35,7 @@ export function baseFields(n: NodeStart, settings: TaskSettings, handler = false
     label: n.site.label,
     at: n.at,
     ...(n.ts.role ? { role: n.ts.role.key } : {}),
+    ...(n.ts.role?.vars ? { roleVars: n.ts.role.vars } : {}),
     section: n.ts.section,
     ...settings,
   };
@@ -112,11 +113,29 @@ export function moduleTask(n: NodeStart, action: Action): ModuleTask {
   }
   const timeout = checked.get('timeout')?.value as number | string | undefined;
   if (timeout !== undefined) task.timeout = timeout;
+  asyncOf(n, task, action);
   if (ts.handlers) {
     const listen = namesOf(n, checked.get('listen')).map((x) => x.name);
     if (listen.length > 0) task.listen = listen;
   }
   return task;
+}
+
+/** `async` and `poll`; async on a module that cannot run detached is refused now (Ansible refuses it on the host). */
+function asyncOf(n: NodeStart, task: ModuleTask, action: Action): void {
+  const limit = n.checked.get('async');
+  if (!limit) return;
+  if (n.scope.ctx.catalog.supportsAsync?.(action.module!) === false) {
+    n.site.problems.add(
+      keyAt(n, limit.entry),
+      `${n.site.label}: async is not supported for ${action.entry.key}`,
+      'async runs command, shell and the modules that change the host by a script (apt, get_url, file, …); see docs/playbooks.md',
+    );
+    return;
+  }
+  task.async = limit.value as number | string;
+  const poll = n.checked.get('poll')?.value as number | string | undefined;
+  if (poll !== undefined) task.poll = poll;
 }
 
 /** A name or list of names (notify, listen), each with its position. */
@@ -215,10 +234,6 @@ export function roleArguments(n: NodeStart, action: Action, table: Record<string
 export function metaNode(n: NodeStart, action: Action): TaskNode[] {
   const { site, checked, ts } = n;
   const value = valueOf(site.source, action.entry.node);
-  if (value === 'refresh_inventory') {
-    site.problems.add(site.source.positionOfNode(action.entry.node), `${site.label}: meta: refresh_inventory is not supported`, 'tsinfra reads the inventory once per run');
-    return [];
-  }
   if (!checkValue(site, 'meta', action.entry.node, MetaValue, action.entry.keyNode)) return [];
   const out: MetaNode = { kind: 'meta', ...baseFields(n, foldSettings(ts.settings, ownSettings(checked))), action: value as MetaAction };
   return [out];

@@ -305,6 +305,8 @@ export async function expandRole(scope: PlayScope, ts: TaskScope, req: RoleReque
       nodes.push(...dep.nodes);
     }
   }
+  // roles:, dependencies and import_role are seen play-wide from the start; include_role only by its own tasks.
+  if (!req.dynamic && !ts.included) scope.play.publicRoles.push({ role: plan.key, vars: inRole.role?.vars ?? {} });
 
   const tasksFile = roleFile(scope, req, plan.tasksDir, req.tasksFrom, 'tasks_from');
   if (tasksFile) {

@@ -5,7 +5,11 @@ import type { Section, TaskSettings } from './playbook-plan.js';
 /** Where the tasks being read sit: what they inherit and how relative paths resolve. */
 export interface TaskScope {
   settings: TaskSettings;
-  role?: { key: string; name: string; dir: string };
+  /**
+   * The role run the tasks belong to; `vars` are its reference's vars (roles: … vars:, a dependency's or an
+   * import's vars:) over those its parent roles pass down: Ansible's role-level vars, below the role's vars/main.
+   */
+  role?: { key: string; name: string; dir: string; vars?: Record<string, unknown> };
   section: Section;
   /** The file being read. */
   file: string;
@@ -17,6 +21,8 @@ export interface TaskScope {
   roleStack: string[];
   /** Reading a handlers list. */
   handlers: boolean;
+  /** Inside an include_role: the roles it imports are seen by their own tasks only, not play-wide. */
+  included?: boolean;
 }
 
 /** Numbers the tasks of one file in document order, for `task #3 in site.yml`. */

@@ -2,6 +2,7 @@
 // client. Ansible puts ssh_args before its own `-o ConnectTimeout=`/`StrictHostKeyChecking=`, and OpenSSH keeps
 // the first value it reads, so these win over `timeout` and `host_key_checking`.
 import type { HostKeyPolicy } from '../transport/transport.js';
+import { splitWords } from '../shell/split-words.js';
 
 export interface SshArgOptions {
   connectTimeoutSec?: number;
@@ -12,38 +13,6 @@ export interface SshArgOptions {
   ignored: string[];
   /** Values we understand the name of but not the value of. */
   problems: string[];
-}
-
-/**
- * Python's shlex.split (what Ansible's ssh plugin applies to ssh_args): quotes group, `\\` escapes. The same as
- * modules/command.ts splitWords, which is not imported here: it would load the module layer (TypeBox) into the
- * startup of every command. Moving splitWords to src/shell/ would let both share it.
- */
-export function splitWords(line: string): string[] {
-  const words: string[] = [];
-  let cur: string | undefined;
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else cur = (cur ?? '') + c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && '\\"$`\n'.includes(line[i + 1]!)) cur = (cur ?? '') + line[++i]!;
-      else cur = (cur ?? '') + c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      cur ??= '';
-    } else if (c === '\\' && i + 1 < line.length) cur = (cur ?? '') + line[++i]!;
-    else if (/\s/.test(c)) {
-      if (cur !== undefined) words.push(cur);
-      cur = undefined;
-    } else cur = (cur ?? '') + c;
-  }
-  if (quote !== undefined) throw new Error(`unterminated ${quote === "'" ? 'single' : 'double'} quote`);
-  if (cur !== undefined) words.push(cur);
-  return words;
 }
 
 const POLICIES: Record<string, HostKeyPolicy> = { yes: 'strict', ask: 'strict', 'accept-new': 'accept-new', no: 'off', off: 'off' };

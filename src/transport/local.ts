@@ -44,6 +44,7 @@ export class LocalConnection implements Connection {
       // A process group of its own, so a timeout or close() kills the command's children too.
       const child = spawn('/bin/sh', ['-c', wrap ? wrap.command : command], { cwd: this.cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       this.running.add(child);
+      runningAnywhere.add(child);
       this.watch(child, options, wrap && become ? { wrap, user: become.user } : undefined, resolve, reject);
     });
   }
@@ -62,6 +63,7 @@ export class LocalConnection implements Connection {
       settled = true;
       clearTimeout(timer);
       this.running.delete(child);
+      runningAnywhere.delete(child);
       if (result instanceof Error) reject(result);
       else resolve(result);
     };
@@ -123,6 +125,14 @@ function becomeFailure(stderr: string, user: string): string {
     return `sudo to ${user} on the controller needs a password, and local become runs sudo -n only: allow it without a password (NOPASSWD) or run tsinfra as ${user}`;
   }
   return becomeFailureMessage(stderr, user, false);
+}
+
+/** Every local command still running, whatever connection started it (the engine shares one for delegate_to). */
+const runningAnywhere = new Set<ChildProcess>();
+
+/** On SIGINT/SIGTERM: kill every local command still running and what it started, as remote ones are. */
+export function killLocalCommands(): void {
+  for (const child of runningAnywhere) killGroup(child);
 }
 
 function killGroup(child: ChildProcess): void {

@@ -27,7 +27,7 @@ const NEW = randomBytes(12 * 1024 * 1024).toString('base64');
 const bigSrc = work.file('big.txt', NEW);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 /** The slow play; `before`: tasks that run first; `slow`: the slow step's command. */
-const slowBook = (file: string, before = '', slow = 'sleep 3') =>
+const slowBook = (file: string, before = '', slow = 'sleep 60') =>
   work.file(
     file,
     `- hosts: all
@@ -42,7 +42,7 @@ ${before}    - name: slow step
 const playbook = slowBook('interrupt.yaml');
 // The same with a quick task first: the recap must count it, and not count the slow step the signal cut.
 // Its slow step outlives the test unless the interrupt stops it on the hosts.
-const recapBook = slowBook('interrupt-recap.yaml', '    - name: before the slow step\n      command: /bin/true\n', 'sleep 30; touch /var/tmp/fault-marker');
+const recapBook = slowBook('interrupt-recap.yaml', '    - name: before the slow step\n      command: /bin/true\n', 'sleep 120; touch /var/tmp/fault-marker');
 const copyBook = work.file(
   'interrupt-copy.yaml',
   `- hosts: all
@@ -77,9 +77,9 @@ async function assertClean(label: string): Promise<void> {
   }
 }
 
-/** Processes of the slow step (its `sleep 30` and the shells around it) still on a host, as `ps` lists them. */
+/** Processes of the slow step (its `sleep 120` and the shells around it) still on a host, as `ps` lists them. */
 async function slowStepProcesses(host: string): Promise<string[]> {
-  const r = await hostExec(lab, host, "ps -eo pid=,user=,args= | grep -E 'sleep 30|fault-marker' | grep -v grep; true");
+  const r = await hostExec(lab, host, "ps -eo pid=,user=,args= | grep -E 'sleep 120|fault-marker' | grep -v grep; true");
   return r.stdout.split('\n').filter((l) => l.trim());
 }
 
@@ -92,7 +92,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     run.child.kill(signal);
     const r = await run.done;
     assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
-    assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after ${signal}`);
+    assert.ok(Date.now() - sentAt < 15_000, `exited ${Date.now() - sentAt} ms after ${signal}, not after the slow step`);
     assert.match(r.stderr, new RegExp(`${signal}: closing connections`));
     assert.equal(isProcessAlive(run.child.pid), false, 'the tsinfra process is gone');
     for (const h of names) assert.deepEqual(await slowStepProcesses(h), [], `${signal}: ${h}: no process of the interrupted task left`);
@@ -162,7 +162,7 @@ test('a second SIGINT exits at once, even while the first waits on an unreachabl
     if (run.child.exitCode === null) run.child.kill('SIGINT');
     const r = await run.done;
     assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
-    assert.ok(Date.now() - sentAt < 2000, `exited ${Date.now() - sentAt} ms after the first SIGINT`);
+    assert.ok(Date.now() - sentAt < 15_000, `exited ${Date.now() - sentAt} ms after the first SIGINT, not after the 30 s connect timeout`);
   });
   await assertClean('double SIGINT');
 });
@@ -173,7 +173,7 @@ test('a single SIGINT does not wait for a connect in progress to a dead host', a
     run.child.kill('SIGINT');
     const r = await run.done;
     assert.equal(r.code, 99, r.stdout.slice(-1500) + r.stderr);
-    assert.ok(Date.now() - sentAt < 3000, `exited ${Date.now() - sentAt} ms after SIGINT`);
+    assert.ok(Date.now() - sentAt < 15_000, `exited ${Date.now() - sentAt} ms after SIGINT, not after the 30 s connect timeout`);
     // The recap does not wait for the connect either, and does not call the host unreachable: the run gave up on it.
     assert.equal(jsonLines(r.stdout).find((e) => e.type === 'recap')?.interrupted, 'SIGINT', r.stdout.slice(-1500));
     assert.equal(recapOf(r).hosts[dead]?.unreachable, 0);

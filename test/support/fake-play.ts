@@ -28,6 +28,8 @@ export interface FakePlayOptions {
   forks?: number;
   /** -v count; 3 or more makes the engine trace each remote script (collected in `traces`). */
   verbosity?: number;
+  /** meta: refresh_inventory reads this file of `files` (the sources as they are by then); default: the inventory again. */
+  refreshedInventory?: string;
 }
 
 export interface FakePlayRun {
@@ -110,6 +112,7 @@ export async function runFakePlay(o: FakePlayOptions): Promise<FakePlayRun> {
       verbosity: o.verbosity ?? 0,
       loadOptions,
       onExec: (trace) => void (trace && traces.push(trace)),
+      reloadInventory: () => loadInventory(join(dir, o.refreshedInventory ?? o.inventory ?? 'inventory.yaml'), { playbookDir: dirname(playbook) }),
     });
     await pool.closeAll();
     const hostResults = events.filter((e): e is Extract<RunEvent, { type: 'host_result' }> => e.type === 'host_result');

@@ -114,7 +114,7 @@ export async function tempFiles(lab: LabInfo, host: string, extraDirs: string[] 
 }
 
 /** Waits until `probe` holds on every host, failing with the run's output if the run ends first. */
-export async function waitWhileRunning(lab: LabInfo, run: RunningPlay, hosts: string[], probe: string, timeoutMs = 30_000): Promise<void> {
+export async function waitWhileRunning(lab: LabInfo, run: RunningPlay, hosts: string[], probe: string, timeoutMs = 120_000): Promise<void> {
   const ended = run.done.then((r) => {
     throw new Error(`the run ended (exit ${r.code}) before "${probe}" held on ${hosts.join(', ')}: ${r.stdout.slice(-1500)}${r.stderr.slice(-500)}`);
   });
@@ -123,7 +123,7 @@ export async function waitWhileRunning(lab: LabInfo, run: RunningPlay, hosts: st
 }
 
 /** Polls `probe` on the host until it exits 0. */
-export async function waitOnHost(lab: LabInfo, host: string, probe: string, timeoutMs = 15_000): Promise<void> {
+export async function waitOnHost(lab: LabInfo, host: string, probe: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while ((await hostExec(lab, host, probe)).code !== 0) {
     if (Date.now() > deadline) throw new Error(`${host}: still not true after ${timeoutMs} ms: ${probe}`);

@@ -17,12 +17,14 @@ export const PRECEDENCE_LEVELS = [
   { id: 'L10', level: 'playbook host_vars/*', where: 'host_vars/localhost.yml' },
   { id: 'L12', level: 'play vars', where: 'site.yml vars:' },
   { id: 'L14', level: 'play vars_files', where: 'vars/play.yml' },
-  { id: 'L15', level: 'role vars', where: 'roles/r/vars/main.yml' },
-  { id: 'L16', level: 'block vars', where: 'roles/r/tasks/main.yml block vars:' },
-  { id: 'L17', level: 'task vars', where: 'roles/r/tasks/main.yml task vars:' },
+  { id: 'L15a', level: 'role reference vars (roles: … vars:)', where: 'site.yml roles: [{ role: r, vars: … }]' },
+  { id: 'L15', level: 'role vars', where: 'roles/s/vars/main.yml' },
+  { id: 'L15b', level: 'import_role vars (for the role\'s tasks)', where: 'roles/r/tasks/main.yml import_role: s … vars:' },
+  { id: 'L16', level: 'block vars', where: 'roles/s/tasks/main.yml block vars:' },
+  { id: 'L17', level: 'task vars', where: 'roles/s/tasks/show.yml task vars:' },
   { id: 'L18', level: 'include_vars', where: 'roles/r/vars/included.yml' },
   { id: 'L19', level: 'set_fact / registered vars', where: 'roles/r/tasks/main.yml set_fact' },
-  { id: 'L21', level: 'include params (include_tasks / include_role vars)', where: 'roles/r/tasks/main.yml include_tasks vars:' },
+  { id: 'L21', level: 'include params (include_tasks / include_role vars)', where: 'roles/s/tasks/main.yml include_tasks vars:' },
   { id: 'L22', level: 'extra vars (-e)', where: 'extra.yml (-e @extra.yml)' },
 ] as const;
 
@@ -63,24 +65,55 @@ export function precedenceProject(): Record<string, string> {
     'vars/play.yml': yamlMap(setAt('L14')),
     'extra.yml': yamlMap(setAt('L22')),
     'roles/r/defaults/main.yml': yamlMap(setAt('L02')),
-    'roles/r/vars/main.yml': yamlMap(setAt('L15')),
     'roles/r/vars/included.yml': yamlMap(setAt('L18')),
     'roles/r/tasks/main.yml': [
       '- include_vars: included.yml',
       `- set_fact:\n${yamlMap(setAt('L19'), '    ')}`,
-      `- block:\n    - include_tasks: show.yml\n      vars:\n${yamlMap(setAt('L21'), '        ')}  vars:\n${yamlMap(setAt('L16'), '    ')}`,
+      `- import_role: { name: s }\n  vars:\n${yamlMap({ ...setAt('L15b'), w_import: 'import' }, '    ')}`,
     ].join('\n'),
-    'roles/r/tasks/show.yml': shows,
-    'site.yml': `- hosts: web\n  gather_facts: false\n  vars:\n${yamlMap(setAt('L12'), '    ')}  vars_files: [vars/play.yml]\n  roles: [r]\n`,
+    'roles/s/vars/main.yml': yamlMap({ ...setAt('L15'), w_svars: 'svars' }),
+    'roles/s/tasks/main.yml': `- block:\n    - include_tasks: show.yml\n      vars:\n${yamlMap(setAt('L21'), '        ')}  vars:\n${yamlMap(setAt('L16'), '    ')}`,
+    'roles/s/tasks/show.yml': shows,
+    'roles/t/defaults/main.yml': 'w_tdefaults: tdefaults\n',
+    'roles/t/vars/main.yml': 'w_tvars: tvars\n',
+    'roles/t/tasks/main.yml': '- debug: { var: w_include_inside }\n',
+    // Which role vars the play's own tasks see: those of roles:, their dependencies and import_role, even before
+    // they run; an include_role's, never.
+    'site.yml': [
+      '- hosts: web',
+      '  gather_facts: false',
+      `  vars:\n${yamlMap(setAt('L12'), '    ')}  vars_files: [vars/play.yml]`,
+      '  pre_tasks:',
+      ...['w_ref', 'w_import', 'w_svars'].map((v) => `    - debug: { var: ${v} }`),
+      `  roles:\n    - role: r\n      vars:\n${yamlMap({ ...setAt('L15a'), w_ref: 'ref' }, '        ')}`,
+      '  tasks:',
+      '    - include_role: { name: t }',
+      '      vars: { w_include: include, w_include_inside: include }',
+      ...['w_include', 'w_tvars', 'w_tdefaults'].map((v) => `    - debug: { var: ${v} }`),
+      '',
+    ].join('\n'),
   };
 }
 
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
+
+/** What the play's own tasks and an included role print for the `w_*` variables (which role vars are seen where). */
+export const VISIBILITY: Record<string, string> = {
+  w_ref: 'ref',
+  w_import: 'import',
+  w_svars: 'svars',
+  w_include_inside: 'include',
+  w_include: NOT_DEFINED,
+  w_tvars: NOT_DEFINED,
+  w_tdefaults: NOT_DEFINED,
+};
+
 /** `"v_L04": "L04"` lines of Ansible's default callback (and of `tsinfra play`'s text output). */
 export function shownValues(output: string): Record<string, string> {
-  return Object.fromEntries([...output.matchAll(/^ {4}"(v_L\w+)": "?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries([...output.matchAll(/^ {4}"([vw]_\w+)": "?([^"\n]*)"?$/gm)].map((m) => [m[1]!, m[2]!]));
 }
 
-/** What each `v_<id>` must print: the id of its own level (the highest level that sets it). */
+/** What each `v_<id>` must print: the id of its own level (the highest level that sets it); and VISIBILITY. */
 export function expectedValues(): Record<string, string> {
-  return Object.fromEntries(PRECEDENCE_LEVELS.map((l) => [varName(l.id), l.id]));
+  return { ...Object.fromEntries(PRECEDENCE_LEVELS.map((l) => [varName(l.id), l.id])), ...VISIBILITY };
 }

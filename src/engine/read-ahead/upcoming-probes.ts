@@ -40,9 +40,12 @@ export async function upcomingProbes(scope: PlayScope, h: HostState, tasks: Iter
   return out.slice(0, max);
 }
 
-/** Whether the task's first exec only reads: a state module's probe, an action's declared probe, a read-only check. */
+/**
+ * Whether the task's first exec only reads: a state module's probe, an action's declared probe, a read-only check
+ * (not with `async`: the check then runs as a job, never as a probe).
+ */
 function readsFirst(module: AnyModule, task: ModuleTask): boolean {
-  return module.kind === 'state' || module.probe !== undefined || (module.script !== undefined && isReadOnlyCheck(task));
+  return module.kind === 'state' || module.probe !== undefined || (module.script !== undefined && isReadOnlyCheck(task) && task.async === undefined);
 }
 
 /** Whether the task will run, as far as its condition can tell now (a condition not computable yet: it may). */

@@ -40,6 +40,10 @@ export interface IptablesSpec {
   comment?: string;
   policy?: 'ACCEPT' | 'DROP';
   wait?: string;
+  /** Flush the chain (or, without a chain, every chain of the table) instead of managing a rule. */
+  flush?: boolean;
+  /** Create the chain for a rule when it is missing; with state absent and no rule, delete the chain. */
+  chain_management?: boolean;
 }
 
 /** The arguments that make up a rule: none of them goes with `policy`. */
@@ -58,9 +62,9 @@ function param(out: string[], value: string | undefined, flag: string): void {
   else out.push(flag, value);
 }
 
-/** The rule's words (after `-C CHAIN`, `-A CHAIN`, …), in Ansible's order. Empty in policy mode. */
+/** The rule's words (after `-C CHAIN`, `-A CHAIN`, …), in Ansible's order. Empty in policy and flush mode. */
 export function ruleWords(spec: IptablesSpec): string[] {
-  if (spec.policy !== undefined) return [];
+  if (spec.policy !== undefined || spec.flush) return [];
   const w: string[] = [];
   param(w, spec.protocol, '-p');
   param(w, spec.source, '-s');
@@ -136,7 +140,7 @@ const STATE_ORDER: readonly string[] = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHE
  * conntrack (for ctstate) and comment.
  */
 export function savedLine(spec: IptablesSpec): string | undefined {
-  if (spec.policy !== undefined) return undefined;
+  if (spec.policy !== undefined || spec.flush) return undefined;
   const head = [
     savedAddress('-s', spec.source, spec.ip_version),
     savedAddress('-d', spec.destination, spec.ip_version),
@@ -229,7 +233,16 @@ export type IptablesChange =
   | (Where & { op: 'append'; rule: string[] })
   | (Where & { op: 'insert'; rule: string[]; position?: number })
   | (Where & { op: 'delete'; rule: string[] })
-  | (Where & { op: 'policy'; from: string; to: string });
+  | (Where & { op: 'policy'; from: string; to: string })
+  | (Where & { op: 'new-chain' })
+  | (Where & { op: 'delete-chain' })
+  /** -F: chain '' is the whole table; `rules` is how many rules go. */
+  | (Where & { op: 'flush'; rules: number });
+
+/** Chain deletion mode, as Ansible decides it: state absent and no rule words (`iptables -X` with chain_management). */
+export function isChainDeletion(spec: IptablesSpec): boolean {
+  return spec.state === 'absent' && !spec.flush && spec.policy === undefined && ruleWords(spec).length === 0;
+}
 
 function short(error: string): string {
   return error.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Try `')).join(' ').slice(0, 200);
@@ -248,15 +261,34 @@ export function planIptables(spec: IptablesSpec, state: IptablesState): Iptables
     });
   }
   const chain = state.chain;
+  const rule = ruleWords(spec);
   if (!chain.exists) {
     if (chain.code !== 1) {
       throw new PlanError('iptables', `${bin} -t ${spec.table} -S ${spec.chain} failed (exit ${chain.code}): ${short(chain.error)}`, { hint: 'the module needs root (become: true)' });
     }
     // A missing chain holds no rule: nothing to remove.
-    if (spec.policy === undefined && spec.state === 'absent') return [];
+    if (spec.policy === undefined && !spec.flush && spec.state === 'absent') return [];
+    // chain_management creates it for the rule (Ansible 2.14: -N, then the rule, even an empty one).
+    if (spec.policy === undefined && !spec.flush && spec.chain_management) {
+      const add: IptablesChange = spec.action === 'append' ? { ...where, op: 'append', rule } : { ...where, op: 'insert', rule, ...(spec.rule_num !== undefined ? { position: spec.rule_num } : {}) };
+      if (spec.rule_num !== undefined && spec.action === 'insert' && spec.rule_num > 1) {
+        throw new PlanError('iptables', `rule_num ${spec.rule_num} is past the end of the new chain ${spec.chain}: at most 1`);
+      }
+      return [{ ...where, op: 'new-chain' }, add];
+    }
     throw new PlanError('iptables', `chain ${spec.chain} does not exist in the ${spec.table} table (${bin})`, {
-      hint: 'create it first (this module manages rules, not chains), or check chain and table',
+      hint: spec.policy === undefined && !spec.flush ? 'add chain_management: true to create it, or check chain and table' : 'check chain and table',
     });
+  }
+  if (spec.flush) return chain.rules === 0 ? [] : [{ ...where, op: 'flush', rules: chain.rules }];
+  if (isChainDeletion(spec)) {
+    // Ansible reports changed for an existing chain here even without chain_management, yet deletes nothing.
+    if (!spec.chain_management) return [];
+    if (chain.policy !== undefined) throw new PlanError('iptables', `${spec.chain} is a built-in chain of the ${spec.table} table: it cannot be deleted`);
+    if (chain.rules > 0) {
+      throw new PlanError('iptables', `chain ${spec.chain} still has ${chain.rules} rule${chain.rules === 1 ? '' : 's'}: iptables deletes only an empty chain`, { hint: 'flush it first (flush: true)' });
+    }
+    return [{ ...where, op: 'delete-chain' }];
   }
   if (spec.policy !== undefined) {
     if (chain.policy === undefined) {
@@ -270,7 +302,6 @@ export function planIptables(spec: IptablesSpec, state: IptablesState): Iptables
     throw new PlanError('iptables', `${bin} -t ${spec.table} -C ${spec.chain} ${displayWords(ruleWords(spec))} failed (exit ${check.code}): ${short(check.error)}`);
   }
   const present = check.code === 0;
-  const rule = ruleWords(spec);
   if (spec.state === 'absent') return present ? [{ ...where, op: 'delete', rule }] : [];
   if (present) return [];
   if (spec.action === 'append') return [{ ...where, op: 'append', rule }];
@@ -291,6 +322,12 @@ export function commandWords(c: IptablesChange): string[] {
       return ['-D', c.chain, ...c.rule];
     case 'policy':
       return ['-P', c.chain, c.to];
+    case 'new-chain':
+      return ['-N', c.chain];
+    case 'delete-chain':
+      return ['-X', c.chain];
+    case 'flush':
+      return c.chain === '' ? ['-F'] : ['-F', c.chain];
   }
 }
 
@@ -309,6 +346,11 @@ export function needsGuard(c: IptablesChange, jump: string | undefined): boolean
       return jump !== 'ACCEPT';
     case 'delete':
       return jump !== 'DROP' && jump !== 'REJECT';
+    case 'new-chain':
+    case 'delete-chain':
+      return false; // an empty, unreferenced chain decides no packet's fate
+    case 'flush':
+      return true; // the rules going may be the ones that let SSH in before a DROP
   }
 }
 
@@ -317,6 +359,7 @@ export function needsGuard(c: IptablesChange, jump: string | undefined): boolean
 export function describeIptablesChange(c: IptablesChange): string {
   const at = `${TOOLS[c.ip_version].label} ${c.table}`;
   if (c.op === 'policy') return `${at}: policy of ${c.chain} ${c.from} → ${c.to}`;
+  if (c.op === 'flush') return `${at}: flush ${c.chain === '' ? 'every chain' : c.chain} (${c.rules} rule${c.rules === 1 ? '' : 's'})`;
   return `${at}: ${displayWords(commandWords(c))}`;
 }
 
@@ -339,5 +382,13 @@ export function diffIptables(spec: IptablesSpec, changes: readonly IptablesChang
       return { path, before: '', after: line(commandWords(c)) };
     case 'delete':
       return { path, before: line(['-A', c.chain, ...c.rule]), after: '' };
+    case 'new-chain': {
+      const add = changes[1];
+      return { path, before: '', after: line(['-N', c.chain]) + (add ? line(commandWords(add)) : '') };
+    }
+    case 'delete-chain':
+      return { path, before: line(['-N', c.chain]), after: '' };
+    case 'flush':
+      return { path, before: `${c.rules} rule${c.rules === 1 ? '' : 's'}\n`, after: '' };
   }
 }

@@ -7,7 +7,7 @@
 import { joinScripts, raw, sh, type Script } from '../../shell/script.js';
 import { afterRollbackScript, armAndApplyScript, confirmParts, IS_ARMED, rollbackScript as guardRollback } from '../lib/lockout-guard.js';
 import { sharedName, sharedRead } from '../../shell/shared-read.js';
-import { commandWords, headWords, ruleWords, savedLine, TOOLS, type IpVersion, type IptablesChange, type IptablesSpec, type Table } from './iptables-rules.js';
+import { commandWords, headWords, isChainDeletion, ruleWords, savedLine, TOOLS, type IpVersion, type IptablesChange, type IptablesSpec, type Table } from './iptables-rules.js';
 
 /** Where a guarded change keeps the saved table and its rollback (root-only, gone at reboot). */
 export function guardDir(version: IpVersion): string {
@@ -28,7 +28,7 @@ export function guardDir(version: IpVersion): string {
 export function iptablesProbe(spec: IptablesSpec): Script {
   const { bin } = TOOLS[spec.ip_version];
   // Plain -w (wait for the lock as long as it takes) whatever the task's `wait`: the same listing for every rule.
-  const list = sh`${bin} -w -t ${spec.table} -S ${spec.chain}`;
+  const list = spec.chain === '' ? sh`${bin} -w -t ${spec.table} -S` : sh`${bin} -w -t ${spec.table} -S ${spec.chain}`;
   const v = sharedName(list.text);
   const parts: Script[] = [
     sharedRead(raw(`${v}=$(${list.text} 2>/dev/null); ${v}_rc=$?`)),
@@ -43,7 +43,8 @@ export function iptablesProbe(spec: IptablesSpec): Script {
   ];
   // The policy and the rule count matter only to a policy and to an insert at rule_num; the shell reads the listing
   // a byte at a time to count it, so the other rules skip that.
-  if (spec.policy !== undefined || (spec.action === 'insert' && spec.rule_num !== undefined)) {
+  const chainOnly = spec.policy !== undefined || spec.flush === true || isChainDeletion(spec);
+  if (chainOnly || (spec.action === 'insert' && spec.rule_num !== undefined)) {
     parts.push(
       raw('  tsi_n=0'),
       raw('  while read -r tsi_a tsi_b tsi_c tsi_rest; do'),
@@ -54,7 +55,7 @@ export function iptablesProbe(spec: IptablesSpec): Script {
       raw('  echo "rules=$tsi_n"'),
     );
   }
-  if (spec.policy === undefined) {
+  if (!chainOnly) {
     const check = joinScripts([
       sh`    tsi_err=$(${bin} ${headWords(spec)} -C ${spec.chain} ${ruleWords(spec)} 2>&1 >/dev/null); tsi_rc=$?`,
       raw('    echo "check=$tsi_rc"'),
@@ -84,14 +85,17 @@ export function iptablesProbe(spec: IptablesSpec): Script {
   return joinScripts(parts);
 }
 
-/** The change's iptables command: `iptables -w [N] -t TABLE -A|-I|-D|-P CHAIN …`. */
-function changeCommand(spec: IptablesSpec, change: IptablesChange): Script {
-  return sh`${TOOLS[change.ip_version].bin} ${headWords(spec)} ${commandWords(change)}`;
+/** The changes' iptables commands, `iptables -w [N] -t TABLE -A|-I|-D|-P|-N|-X|-F CHAIN …`, joined by &&. */
+function changeCommands(spec: IptablesSpec, changes: readonly IptablesChange[]): Script {
+  return joinScripts(
+    changes.map((c) => sh`${TOOLS[c.ip_version].bin} ${headWords(spec)} ${commandWords(c)}`),
+    ' && ',
+  );
 }
 
-/** Without the guard (a change that can only let more traffic through the filter table): one command. */
-export function directApply(spec: IptablesSpec, change: IptablesChange): Script {
-  return joinScripts([raw('set -eu'), changeCommand(spec, change)]);
+/** Without the guard (changes that can only let more traffic through the filter table): one command each. */
+export function directApply(spec: IptablesSpec, changes: readonly IptablesChange[]): Script {
+  return joinScripts([raw('set -eu'), changeCommands(spec, changes)]);
 }
 
 /** Restores the saved table, waiting for the xtables lock where iptables-restore knows -w (1.6.2 and later). */
@@ -107,11 +111,13 @@ export function rollbackScript(version: IpVersion, timeoutSeconds: number): stri
 }
 
 /**
- * The guarded apply, one exec (lockout-guard.ts): save the table, arm, run the one iptables command. A failed
- * command changed nothing (each iptables command is atomic), so the rollback is disarmed at once and the exit is 4.
+ * The guarded apply, one exec (lockout-guard.ts): save the table, arm, run the iptables commands. A failed single
+ * command changed nothing (each iptables command is atomic), so the rollback is disarmed at once and the exit is 4;
+ * after a failed second command the saved table is restored first.
  * Prints armed=systemd|setsid and applied=1.
  */
-export function armAndApply(spec: IptablesSpec, change: IptablesChange, timeoutSeconds: number): Script {
+export function armAndApply(spec: IptablesSpec, changes: readonly IptablesChange[], timeoutSeconds: number): Script {
+  const change = changes[0]!;
   const version = change.ip_version;
   const { save } = TOOLS[version];
   const table: Table = change.table;
@@ -127,8 +133,9 @@ export function armAndApply(spec: IptablesSpec, change: IptablesChange, timeoutS
     unit: sh`${unit}-"$$"`,
     description: 'tsinfra iptables rollback',
     apply: [
-      joinScripts([raw('if '), changeCommand(spec, change), raw('; then echo applied=1; exit 0; fi')], ''),
-      raw('if mkdir "$tsi_d/decided" 2>/dev/null; then tsi_disarm; echo apply-failed > "$tsi_d/decided/by"; rm -rf -- "$tsi_d"; fi'),
+      joinScripts([raw('if '), changeCommands(spec, changes), raw('; then echo applied=1; exit 0; fi')], ''),
+      // Several commands (-N then the rule): the first may have worked, so the saved table comes back.
+      raw(`if mkdir "$tsi_d/decided" 2>/dev/null; then tsi_disarm; ${changes.length > 1 ? `${restoreSaved(version)} || true; ` : ''}echo apply-failed > "$tsi_d/decided/by"; rm -rf -- "$tsi_d"; fi`),
       raw('echo "tsinfra: the iptables command failed; nothing was changed" >&2'),
       raw('exit 4'),
     ],

@@ -24,6 +24,7 @@ import {
   ruleWords,
   TABLES,
   type IptablesChange,
+  type IptablesSpec,
 } from './iptables-rules.js';
 import { afterRollback, armAndApply, confirmScript, directApply, iptablesProbe } from './iptables-scripts.js';
 
@@ -44,7 +45,7 @@ const Interface = (description: string) =>
 const IptablesArgs = Type.Object(
   {
     table: StringEnum(TABLES, { default: 'filter' }),
-    chain: ChainName,
+    chain: Type.Optional(ChainName),
     state: StringEnum(['present', 'absent'], { default: 'present', description: 'Whether the rule should be there' }),
     action: StringEnum(['append', 'insert'], { default: 'append', description: 'Where a missing rule goes: appended at the end, or inserted (at rule_num, else at the top); an existing rule is never moved' }),
     rule_num: Type.Optional(Type.Integer({ minimum: 1, description: 'With action: insert, the position (1 is the top)' })),
@@ -66,6 +67,11 @@ const IptablesArgs = Type.Object(
     jump: Type.Optional(expecting(Type.String({ pattern: NAME, description: 'The target: ACCEPT, DROP, REJECT, LOG, RETURN, a user-defined chain…' }), 'a target or chain name (ACCEPT, DROP, MY-CHAIN)')),
     comment: Type.Optional(expecting(Type.String({ pattern: '^[^\\n\\r]*$', maxLength: 255, description: 'A comment stored with the rule (-m comment --comment)' }), 'a comment on one line')),
     policy: Type.Optional(StringEnum(['ACCEPT', 'DROP'], { description: "Set the chain's policy instead of managing a rule (built-in chains only; takes no rule arguments)" })),
+    flush: Type.Boolean({ default: false, description: 'Flush the chain (without chain: every chain of the table) instead of managing a rule; takes no rule arguments' }),
+    chain_management: Type.Boolean({
+      default: false,
+      description: 'Create the chain when a rule is added to a missing one; with state: absent and no rule arguments, delete the (empty) chain',
+    }),
     wait: Type.Optional(expecting(Type.String({ pattern: '^[0-9]+$', description: 'Seconds to wait for the xtables lock (-w N); without it -w waits as long as it takes' }), 'a number of seconds')),
     rollback_timeout: Type.Integer({
       minimum: 2,
@@ -87,17 +93,22 @@ const WORDS: GuardWords = {
 
 export const ROLLED_BACK = rollbackHead(WORDS, 'cut-off');
 
+/** The args as the plan and scripts take them: flush without a chain is the whole table (chain ''). */
+function specOf(a: IptablesArgs): IptablesArgs & IptablesSpec {
+  return { ...a, chain: a.chain ?? '' };
+}
+
 function failure(what: string, r: ExecResult, extra: Partial<RegisteredResult> = {}): RegisteredResult {
   const detail = (r.stderr.trim() || r.stdout.trim()).split('\n').filter((l) => !l.startsWith('Try `')).slice(-3).join(' ').slice(0, 200);
   return { ...extra, changed: extra.changed ?? false, failed: true, msg: `iptables: ${what}${detail ? `: ${detail}` : ''}`, rc: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The lock-out guard around the one command (lockout-guard-run.ts): save and arm, apply, confirm over a new connection. */
-function guardedApply(a: IptablesArgs, io: ActionIO, change: IptablesChange, base: RegisteredResult): Promise<RegisteredResult> {
+function guardedApply(a: IptablesSpec & IptablesArgs, io: ActionIO, changes: IptablesChange[], base: RegisteredResult): Promise<RegisteredResult> {
   return guardedRun(io, base, {
     words: WORDS,
     timeoutSeconds: a.rollback_timeout,
-    armAndApply: armAndApply(a, change, a.rollback_timeout),
+    armAndApply: armAndApply(a, changes, a.rollback_timeout),
     confirm: confirmScript(a.ip_version),
     confirmTimeoutMs: 60_000,
     afterRollback: afterRollback(a.ip_version),
@@ -165,6 +176,13 @@ export const iptables = defineAction({
   },
   refine(a): ArgProblem[] {
     const out: ArgProblem[] = [];
+    if (a.chain === undefined && !a.flush) out.push({ path: '/chain', message: 'iptables: either chain or flush must be given (as in Ansible)' });
+    if (a.flush && a.policy !== undefined) out.push({ path: '/flush', message: 'iptables: flush and policy are mutually exclusive (as in Ansible)' });
+    if (a.flush) {
+      const given: string[] = RULE_ARGS.filter((k) => (Array.isArray(a[k]) ? (a[k] as unknown[]).length > 0 : a[k] !== undefined));
+      if (given.length > 0) out.push({ path: '/flush', message: `iptables.flush empties the chain and takes no rule arguments: remove ${given.join(', ')}` });
+      return out;
+    }
     if (a.rule_num !== undefined && a.action !== 'insert') {
       out.push({ path: '/rule_num', message: 'iptables.rule_num needs action: insert (it is the position a missing rule is inserted at)' });
     }
@@ -181,8 +199,9 @@ export const iptables = defineAction({
     out.push(...portProblems(a), ...familyProblems(a));
     return out;
   },
-  probe: (a) => iptablesProbe(a),
-  async run(a, io): Promise<RegisteredResult> {
+  probe: (a) => iptablesProbe(specOf(a)),
+  async run(args, io): Promise<RegisteredResult> {
+    const a = specOf(args);
     // Exactly the declared probe: the engine serves it from what it read ahead when it can.
     const probed = await io.exec(iptablesProbe(a));
     if (probed.code !== 0) return failure('probe failed', probed);
@@ -193,21 +212,21 @@ export const iptables = defineAction({
       changes: changes.map(describeIptablesChange),
       ip_version: a.ip_version,
       table: a.table,
-      chain: a.chain,
-      flush: false,
+      chain: args.chain ?? null,
+      flush: a.flush,
       rule: displayWords(ruleWords(a)),
       state: a.state,
+      chain_management: a.chain_management,
     };
     if (a.policy !== undefined) base.policy = a.policy;
     const diff = diffIptables(a, changes);
     if (diff) base.diff = diff;
-    const change = changes[0];
-    if (!change || io.isCheck) return base;
-    if (!needsGuard(change, a.jump)) {
-      const r = await io.exec(directApply(a, change), { timeoutMs: 120_000 });
+    if (changes.length === 0 || io.isCheck) return base;
+    if (!changes.some((c) => needsGuard(c, a.jump))) {
+      const r = await io.exec(directApply(a, changes), { timeoutMs: 120_000 });
       if (r.code !== 0) return failure('the change was not applied', r, { ...base, changed: false });
       return { ...base, guard: 'not needed', rc: r.code, stdout: r.stdout, stderr: r.stderr };
     }
-    return guardedApply(a, io, change, base);
+    return guardedApply(a, io, changes, base);
   },
 });

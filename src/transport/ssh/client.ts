@@ -137,7 +137,9 @@ async function handshake(target: ConnectTarget, sock: Duplex): Promise<Ssh2Clien
       resolve(client);
     };
     client.once('ready', onReady);
-    client.once('error', onError);
+    // `on`, not `once`: a failing handshake can emit twice (a timeout, then "Connection lost before handshake" as the
+    // socket goes), and an 'error' with no listener would end the process (seen while a rebooting host came back).
+    client.on('error', onError);
     client.connect({
       sock: sock as never,
       username: target.user,

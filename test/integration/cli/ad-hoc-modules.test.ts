@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inBatches, oracleDir } from '../../support/ansible-cli.js';
-import type { CliResult } from '../../support/cli.js';
+import { spawn } from 'node:child_process';
+import { TSINFRA, type CliResult } from '../../support/cli.js';
 import { findHost, hostExec, ok, startLab } from '../../support/lab.js';
 
 const started = Date.now();
@@ -56,9 +57,6 @@ const keys = (j: Record<string, unknown> | undefined) => Object.keys(j ?? {}).fi
  * Ansible has (-) and only tsinfra has (+). Asserted exactly, so a fixed module makes its entry fail and go.
  */
 const KNOWN_KEY_GAPS: Record<string, string[]> = {
-  'apt --check': ['-cache_updated'],
-  'copy #2': ['-checksum', '-dest', '-gid', '-group', '-mode', '-owner', '-path', '-size', '-state', '-uid'],
-  'copy #1': ['-checksum', '-dest', '-gid', '-group', '-md5sum', '-mode', '-owner', '-size', '-state', '-uid', '+rc', '+stderr', '+stderr_lines', '+stdout', '+stdout_lines'],
 };
 
 function compare(name: string, [ansible, ours]: CliResult[], hosts: [string, string], gaps = KNOWN_KEY_GAPS[name] ?? []): void {
@@ -91,6 +89,29 @@ test('ad-hoc copy: CHANGED, then SUCCESS, the file written on the host', { timeo
   assert.equal(parse(first[1]!, OURS).head, 'CHANGED');
   assert.equal(parse(second[1]!, OURS).head, 'SUCCESS');
   assert.equal(ok(await hostExec(lab, OURS, 'cat /tmp/ad-hoc-copy')), 'twin');
+});
+
+test('results stream per host as each finishes (as ansible); options before the pattern', { timeout: 400_000 }, async () => {
+  // THEIRS finishes at once; OURS waits for a file the test writes only once THEIRS's result is printed, so results
+  // held back to the end never come (OURS gives up after 90 s and the run fails).
+  ok(await hostExec(lab, OURS, 'rm -f /tmp/ad-hoc-go'));
+  const wait = `{% if inventory_hostname == '${OURS}' %}i=0; until [ -e /tmp/ad-hoc-go ] || [ $i -ge 450 ]; do sleep 0.2; i=$((i+1)); done; test -e /tmp/ad-hoc-go{% else %}true{% endif %}`;
+  const child = spawn(TSINFRA, ['-i', 'hosts.ini', '-m', 'shell', '-a', wait, `${THEIRS}:${OURS}`], { cwd: o.dir, env: { ...process.env, NO_COLOR: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b;
+      if (stdout.includes(`${THEIRS} | CHANGED`)) resolve();
+    });
+    void exited.then(() => reject(new Error(`tsinfra ended before printing ${THEIRS}'s result:\n${stdout}${stderr}`)));
+  });
+  assert.ok(!stdout.includes(OURS), `${OURS}'s result came before it could: ${stdout}`);
+  ok(await hostExec(lab, OURS, 'touch /tmp/ad-hoc-go'));
+  assert.equal(await exited, 0, `exit code:\n${stdout}${stderr}`);
+  assert.ok(stdout.startsWith(`${THEIRS} | CHANGED | rc=0 >>`) && stdout.includes(`\n${OURS} | CHANGED | rc=0 >>`), stdout);
 });
 
 test('exact outputs agree where nothing is volatile', { timeout: 400_000 }, async () => {

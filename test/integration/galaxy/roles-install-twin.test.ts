@@ -21,8 +21,8 @@ function write(file: string, text: string, mode = 0o644): void {
 }
 
 /** A role repository: v1.0 tagged, then a second commit on main, then a `feature` branch. */
-function gitRole(dir: string, name: string): void {
-  write(join(dir, 'meta/main.yml'), `galaxy_info: {author: t, description: ${name}}\ndependencies: []\n`);
+function gitRole(dir: string, name: string, dependencies = '[]'): void {
+  write(join(dir, 'meta/main.yml'), `galaxy_info: {author: t, description: ${name}}\ndependencies: ${dependencies}\n`);
   write(join(dir, 'tasks/main.yml'), `- debug: msg=${name}\n`);
   write(join(dir, 'files/run.sh'), '#!/bin/sh\necho v1\n', 0o755);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: GIT_ENV, stdio: 'pipe' });
@@ -58,7 +58,11 @@ function tree(dir: string, prefix = ''): Record<string, string> {
 
 test('roles install: the same roles, trees and messages as ansible-galaxy role install', async () => {
   const dir = tempDir('tsinfra-galaxy-');
-  gitRole(join(dir, 'src/alpha'), 'alpha');
+  // alpha (at v1.0) depends on epsilon from git (installed too), on a role by name only (left to roles_path) and on
+  // delta (listed later: pending); epsilon on beta at the version already installed (skipped).
+  const alphaDeps = `[{src: "git+file://${dir}/src/epsilon", version: v1.0, name: epsilon}, common, {src: "${dir}/src/delta", scm: git, name: delta}]`;
+  gitRole(join(dir, 'src/alpha'), 'alpha', alphaDeps);
+  gitRole(join(dir, 'src/epsilon'), 'epsilon', `[{src: "file://${dir}/src/beta", scm: git, version: feature, name: beta}]`);
   gitRole(join(dir, 'src/beta'), 'beta');
   gitRole(join(dir, 'src/delta'), 'delta');
   // a tarball as GitHub makes them: one top directory, an executable, a symlink inside the role
@@ -96,7 +100,8 @@ test('roles install: the same roles, trees and messages as ansible-galaxy role i
   ]);
   assert.equal(ours.code, 0, ours.stderr);
   const roles = readdirSync(join(dir, 'ansible')).sort();
-  assert.deepEqual(roles, ['alpha', 'beta', 'beta_pinned', 'delta', 'gamma']);
+  assert.deepEqual(roles, ['alpha', 'beta', 'beta_pinned', 'delta', 'epsilon', 'gamma']);
+  assert.match(ours.stdout, /- adding dependency: epsilon \(v1\.0\)\n[\s\S]*- dependency delta already pending installation\.\n[\s\S]*- dependency beta is already installed, skipping\./);
   assert.deepEqual(readdirSync(join(dir, 'ours')).sort(), roles);
   for (const role of roles) assert.deepEqual(tree(join(dir, 'ours', role)), tree(join(dir, 'ansible', role)), role);
   assert.equal(ours.stdout.replaceAll(join(dir, 'ours'), 'ROLES'), theirs.stdout.replaceAll(join(dir, 'ansible'), 'ROLES'));

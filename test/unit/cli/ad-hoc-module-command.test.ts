@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adHocPlay, moduleArgsValue } from '../../../src/cli/ad-hoc-module-command.js';
-import { main } from '../../../src/cli/main.js';
+import { main, withAdHocCommand } from '../../../src/cli/main.js';
 import { parseYaml } from '../../../src/config/yaml-source.js';
 import { ValidationErrors } from '../../../src/playbook/validation-errors.js';
 import { loadPlaybookSource } from '../../../src/playbook/load-playbook.js';
@@ -81,4 +81,25 @@ test('-e on shell/ping: extra vars override every host variable (connection and 
   assert.equal(host.vars.ansible_user, 'root', 'the inventory is not changed');
   assert.ok(secretsOf(seen).includes('s3cret-pw'));
   assert.equal(withExtraVars(selected, {}), selected);
+});
+
+test('options before or after the pattern, as `ansible -i inv -m ping all`: routed to adhoc; commands stay commands', () => {
+  const route = (...words: string[]) => withAdHocCommand(['node', 'tsinfra', ...words]).slice(2);
+  assert.deepEqual(route('-i', 'inv', '-m', 'ping', 'all'), ['adhoc', '-i', 'inv', '-m', 'ping', 'all']);
+  assert.deepEqual(route('-i', 'inv', 'all', '-m', 'ping'), ['adhoc', '-i', 'inv', 'all', '-m', 'ping']);
+  assert.deepEqual(route('all', '-a', 'uptime'), ['adhoc', 'all', '-a', 'uptime']);
+  assert.deepEqual(route('--module-name=ping', 'web'), ['adhoc', '--module-name=ping', 'web']);
+  assert.deepEqual(route('play', 'site.yml', '-e', 'a=1'), ['play', 'site.yml', '-e', 'a=1']);
+  assert.deepEqual(route('-i', 'inv', 'all'), ['-i', 'inv', 'all'], 'no -m/-a: not ad-hoc');
+  assert.deepEqual(route('-h'), ['-h']);
+});
+
+test('options before the pattern parse as after it (commander on the adhoc command)', async () => {
+  const write = process.stderr.write;
+  process.stderr.write = () => true; // commander's message
+  try {
+    assert.equal(await main(['node', 'tsinfra', '--forks', 'abc', '-m', 'ping', 'all']), 2, 'a bad option before the pattern is still a usage error');
+  } finally {
+    process.stderr.write = write;
+  }
 });

@@ -48,5 +48,5 @@ test('--list names every module once with its summary; an unknown module has no 
   const lines = formatModuleList().trimEnd().split('\n');
   assert.deepEqual(lines.map((l) => l.split(/\s+/)[0]), moduleNames());
   assert.match(lines.find((l) => l.startsWith('copy '))!, /^copy\s+\S/);
-  assert.equal(moduleDoc('ufw'), undefined);
+  assert.equal(moduleDoc('firewalld'), undefined);
 });

@@ -1,9 +1,9 @@
 // requirements.yml read as ansible-galaxy reads it (role_yaml_parse), and .galaxy_install_info as it writes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRequirements, roleNameFromSrc } from '../../../src/galaxy/role-requirements.js';
+import { readRequirements, roleDependencies, roleNameFromSrc } from '../../../src/galaxy/role-requirements.js';
 import { galaxyInstallInfo } from '../../../src/galaxy/install-role.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -60,4 +60,24 @@ test('.galaxy_install_info is written as PyYAML dumps it', () => {
   assert.equal(galaxyInstallInfo('v1.0', at), 'install_date: Sun Dec  6 07:05:03 2026\nversion: v1.0\n');
   assert.equal(galaxyInstallInfo('', at), "install_date: Sun Dec  6 07:05:03 2026\nversion: ''\n");
   assert.equal(galaxyInstallInfo('1.0', at), "install_date: Sun Dec  6 07:05:03 2026\nversion: '1.0'\n");
+});
+
+test("a role's dependencies to install, as ansible-galaxy picks them: meta/main.yml and meta/requirements.yml, not bare names", async () => {
+  const dir = tempDir('tsinfra-role-deps-');
+  mkdirSync(join(dir, 'meta'));
+  writeFileSync(
+    join(dir, 'meta/main.yml'),
+    'galaxy_info: {author: t}\ndependencies:\n  - common\n  - { role: base, vars: { x: 1 } }\n  - { role: acme.java }\n  - { src: "git+file:///srv/git/web.git", version: v1 }\n',
+  );
+  writeFileSync(join(dir, 'meta/requirements.yml'), '- src: /srv/tar/db.tar.gz\n  name: db\n');
+  const deps = await roleDependencies(dir);
+  assert.deepEqual(
+    deps.map((d) => [d.name, d.src, d.scm, d.version]),
+    [
+      ['acme.java', 'acme.java', undefined, ''],
+      ['web', 'file:///srv/git/web.git', 'git', 'v1'],
+      ['db', '/srv/tar/db.tar.gz', undefined, ''],
+    ],
+  );
+  assert.deepEqual(await roleDependencies(tempDir('tsinfra-role-nodeps-')), [], 'no meta: none');
 });

@@ -196,7 +196,25 @@ test('stateResult builds the registered result', () => {
   assert.deepEqual(checkMode.diff, { path: '/etc/motd', before: '', after: 'hi\n' });
   const applied = stateResult(copy, { args, state, changes, applied: { stdout: 'backup_file=/etc/motd.1~\n', stderr: '', code: 0, signal: null } });
   assert.equal(applied.backup_file, '/etc/motd.1~');
-  assert.equal(applied.rc, 0);
+  // copy registers Ansible's keys, not our script's rc/stdout
+  assert.equal(applied.rc, undefined);
+  assert.equal(applied.checksum, '55ca6286e3e4f4fba5d0448333fa99fc5a404a73'); // sha1 of "hi\n"
+  assert.equal(applied.md5sum, '764efa883dda1e11db47671c4a3bbd9e');
   assert.equal(applied.diff, undefined);
-  assert.deepEqual(stateResult(copy, { args, state, changes: [] }), { changed: false, failed: false, changes: [] });
+  const file = copy.parse({ ...NO_PROBE, stdout: 'kind=file\nmode=644\nuid=0\nuser=root\ngid=0\ngroup=root\nsize=3\n' }, args);
+  assert.deepEqual(stateResult(copy, { args, state: file, changes: [] }), {
+    changed: false,
+    failed: false,
+    changes: [],
+    checksum: '55ca6286e3e4f4fba5d0448333fa99fc5a404a73',
+    dest: '/etc/motd',
+    path: '/etc/motd',
+    uid: 0,
+    gid: 0,
+    owner: 'root',
+    group: 'root',
+    mode: '0644',
+    state: 'file',
+    size: 3,
+  });
 });

@@ -35,7 +35,7 @@ test('the first exec is exactly the declared probe; nothing to change: that one 
   const r = await run(a, h.io);
   assert.deepEqual(h.log, ['probe']);
   assert.equal(h.scripts[0]!.text, module().probe!(a).text, 'the read-ahead key: same text as the declared probe');
-  assert.deepEqual(r, { changed: false, failed: false, changes: [], ip_version: 'ipv4', table: 'filter', chain: 'INPUT', flush: false, rule: '-p tcp -j ACCEPT --destination-port 22', state: 'present' });
+  assert.deepEqual(r, { changed: false, failed: false, changes: [], ip_version: 'ipv4', table: 'filter', chain: 'INPUT', flush: false, rule: '-p tcp -j ACCEPT --destination-port 22', state: 'present', chain_management: false });
 });
 
 test('check mode: the planned change and its diff, nothing run after the probe', async () => {

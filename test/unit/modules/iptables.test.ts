@@ -48,6 +48,8 @@ test("Ansible's defaults and scalars: filter, present, append, ipv4; ports and w
     ip_version: 'ipv4',
     match: [],
     ctstate: [],
+    flush: false,
+    chain_management: false,
     rollback_timeout: 30,
   });
   const a = args({ chain: 'INPUT', action: 'insert', rule_num: '5', wait: 10, jump: 'ACCEPT' });
@@ -97,7 +99,7 @@ test('addresses must be of ip_version; names, chains, interfaces, comments and c
   assert.deepEqual(problems({ chain: 'INPUT', destination: '!fd00::1' }), ['/destination iptables.destination fd00::1 is an IPv6 address, but ip_version is ipv4']);
   assert.equal(args({ chain: 'INPUT', source: 'bastion.example.com' }).source, 'bastion.example.com', 'host names are iptables business');
   assert.deepEqual(problems({ chain: 'IN PUT' }), ['/chain iptables.chain must be a chain name (letters, digits, _ . + -; at most 28 characters)']);
-  assert.deepEqual(problems({ protocol: 'tcp' }), ['/chain iptables.chain is required']);
+  assert.deepEqual(problems({ protocol: 'tcp' }), ['/chain iptables: either chain or flush must be given (as in Ansible)']);
   assert.deepEqual(problems({ chain: 'INPUT', in_interface: 'eth0; reboot' }), ['/in_interface iptables.in_interface must be an interface name, or a prefix ending in + (eth+), optionally negated with !']);
   assert.deepEqual(problems({ chain: 'INPUT', comment: 'two\nlines' }), ['/comment iptables.comment must be a comment on one line']);
   assert.deepEqual(problems({ chain: 'INPUT', ctstate: ['NEW', 'OPEN'] }), ['/ctstate/1 iptables.ctstate[1] must be one of INVALID, NEW, ESTABLISHED, RELATED, UNTRACKED, SNAT, DNAT']);
@@ -106,7 +108,6 @@ test('addresses must be of ip_version; names, chains, interfaces, comments and c
 
 test("Ansible arguments this module does not take are refused by name, with the near one suggested", () => {
   assert.deepEqual(problems({ chain: 'INPUT', destination_ports: ['80'] }), ["/destination_ports iptables: unknown argument 'destination_ports' (did you mean 'destination_port'?)"]);
-  assert.deepEqual(problems({ chain: 'INPUT', flush: true }), ["/flush iptables: unknown argument 'flush'"]);
   assert.deepEqual(problems({ chain: 'PREROUTING', table: 'nat', to_ports: '8600' }), ["/to_ports iptables: unknown argument 'to_ports'"]);
 });
 
@@ -241,13 +242,13 @@ test('the commands of each change, and every script is valid POSIX sh (dash -n) 
   assert.deepEqual(commandWords(ins).slice(0, 3), ['-I', 'INPUT', '2']);
   assert.deepEqual(commandWords(del).slice(0, 2), ['-D', 'INPUT']);
   assert.deepEqual(commandWords(pol), ['-P', 'INPUT', 'DROP']);
-  assert.equal(directApply(a, add!).text, "set -eu\niptables -w 3 -t filter -A INPUT -p tcp -j ACCEPT --destination-port 22 -m comment --comment 'a '\\''quoted'\\'' $(comment)'");
+  assert.equal(directApply(a, [add!]).text, "set -eu\niptables -w 3 -t filter -A INPUT -p tcp -j ACCEPT --destination-port 22 -m comment --comment 'a '\\''quoted'\\'' $(comment)'");
   const scripts: [string, string][] = [
     ['probe', iptablesProbe(a).text],
     ['probe policy', iptablesProbe(args({ chain: 'INPUT', policy: 'DROP' })).text],
-    ['direct', directApply(a, add!).text],
-    ['arm', armAndApply(a, add!, 30).text],
-    ['arm policy v6', armAndApply(args({ chain: 'INPUT', policy: 'DROP', ip_version: 'ipv6' }), { ...pol, ip_version: 'ipv6' }, 5).text],
+    ['direct', directApply(a, [add!]).text],
+    ['arm', armAndApply(a, [add!], 30).text],
+    ['arm policy v6', armAndApply(args({ chain: 'INPUT', policy: 'DROP', ip_version: 'ipv6' }), [{ ...pol, ip_version: 'ipv6' }], 5).text],
     ['confirm', confirmScript('ipv4').text],
     ['after', afterRollback('ipv6').text],
     ['rollback', rollbackScript('ipv4', 30)],
@@ -257,10 +258,53 @@ test('the commands of each change, and every script is valid POSIX sh (dash -n) 
     assert.equal(r.status, 0, `${name}: ${r.stderr}`);
     assert.equal(text.includes("$'"), false, `${name}: no bash-only quoting`);
   }
-  const arm = armAndApply(a, add!, 30).text;
+  const arm = armAndApply(a, [add!], 30).text;
   assert.ok(arm.includes('iptables-save -t filter > "$tsi_d/saved"'), 'saves only the table it changes');
   assert.ok(arm.indexOf('"$tsi_d/saved"') < arm.indexOf('setsid /bin/sh'), 'save, then arm');
   assert.ok(arm.indexOf('setsid /bin/sh') < arm.indexOf('-A INPUT'), 'arm, then apply');
   assert.ok(arm.includes("tsi_d=/run/tsinfra/iptables-v4"));
   assert.match(rollbackScript('ipv6', 7), /sleep 7\nmkdir "\$tsi_d\/decided" 2>\/dev\/null \|\| exit 0\nif ip6tables-restore -w < "\$tsi_d\/saved" 2>\/dev\/null \|\| ip6tables-restore < "\$tsi_d\/saved"; then echo rolled-back; else echo restore-failed; fi > "\$tsi_d\/decided\/by"\n/);
+});
+
+// ---- flush and chain_management (Ansible 2.14) ----------------------------------------------------------------------
+
+test('flush: a chain or the whole table; changed only when rules go; guarded; no rule arguments, not with policy', () => {
+  const chain = args({ chain: 'INPUT', flush: true });
+  assert.match(iptablesProbe(chain).text, /iptables -w -t filter -S INPUT/);
+  assert.doesNotMatch(iptablesProbe(chain).text, / -C /, 'no rule to check');
+  assert.deepEqual(planIptables(chain, probe('')).map(describeIptablesChange), ['IPv4 filter: flush INPUT (3 rules)']);
+  assert.deepEqual(planIptables(chain, parseIptablesState('chain=1\npolicy=DROP\nrules=0\n')), [], 'an empty chain: ok (Ansible says changed)');
+  const table = { ...args({ flush: true, table: 'nat' }), chain: '' };
+  assert.match(iptablesProbe(table).text, /\$\(iptables -w -t nat -S 2>/);
+  const [f] = planIptables(table, parseIptablesState('chain=1\nrules=2\n'));
+  assert.deepEqual(commandWords(f!), ['-F']);
+  assert.equal(needsGuard(f!, undefined), true);
+  assert.equal(directApply(table, [f!]).text, 'set -eu\niptables -w -t nat -F');
+  assert.throws(() => planIptables(args({ chain: 'NOPE', flush: true }), parseIptablesState('chain=0\nchain_rc=1\n')), /chain NOPE does not exist/);
+  assert.deepEqual(problems({ chain: 'INPUT', flush: true, policy: 'DROP' }), ['/flush iptables: flush and policy are mutually exclusive (as in Ansible)']);
+  assert.deepEqual(problems({ chain: 'INPUT', flush: true, jump: 'ACCEPT' }), ['/flush iptables.flush empties the chain and takes no rule arguments: remove jump']);
+});
+
+test('chain_management: -N then the rule (even an empty one, as 2.14 does); state absent without rule words deletes an empty user chain', () => {
+  const missing = parseIptablesState('chain=0\nchain_rc=1\n');
+  assert.throws(() => planIptables(args({ chain: 'ALLOW', jump: 'ACCEPT' }), missing), (e: { hint?: string }) => /add chain_management: true/.test(e.hint ?? ''));
+  const two = planIptables(args({ chain: 'ALLOW', source: '10.1.0.0/16', jump: 'ACCEPT', chain_management: true }), missing);
+  assert.deepEqual(two.map(describeIptablesChange), ['IPv4 filter: -N ALLOW', 'IPv4 filter: -A ALLOW -s 10.1.0.0/16 -j ACCEPT']);
+  assert.equal(two.some((c) => needsGuard(c, 'ACCEPT')), false, 'a new chain and an ACCEPT rule let only more through');
+  assert.equal(directApply(args({ chain: 'ALLOW', jump: 'ACCEPT' }), two).text, 'set -eu\niptables -w -t filter -N ALLOW && iptables -w -t filter -A ALLOW -s 10.1.0.0/16 -j ACCEPT');
+  assert.deepEqual(planIptables(args({ chain: 'ALLOW', chain_management: true }), missing).map(describeIptablesChange), ['IPv4 filter: -N ALLOW', 'IPv4 filter: -A ALLOW']);
+  assert.deepEqual(planIptables(args({ chain: 'ALLOW', chain_management: true }), parseIptablesState('chain=1\nrules=0\ncheck=0\n')), [], 'there: ok');
+
+  const del = args({ chain: 'ALLOW', state: 'absent', chain_management: true });
+  assert.doesNotMatch(iptablesProbe(del).text, / -C /, 'chain deletion checks no rule');
+  assert.deepEqual(planIptables(del, parseIptablesState('chain=1\nrules=0\n')).map((c) => commandWords(c)), [['-X', 'ALLOW']]);
+  assert.deepEqual(planIptables(del, missing), [], 'gone already: ok');
+  assert.throws(() => planIptables(del, parseIptablesState('chain=1\nrules=2\n')), (e: { message: string; hint?: string }) => /still has 2 rules/.test(e.message) && /flush it first/.test(e.hint ?? ''));
+  assert.throws(() => planIptables(args({ chain: 'INPUT', state: 'absent', chain_management: true }), parseIptablesState('chain=1\npolicy=ACCEPT\nrules=0\n')), /built-in chain/);
+  assert.deepEqual(planIptables(args({ chain: 'ALLOW', state: 'absent' }), parseIptablesState('chain=1\nrules=0\n')), [], 'without chain_management nothing is deleted');
+  for (const text of [iptablesProbe(del).text, armAndApply(args({ chain: 'ALLOW', jump: 'DROP' }), two, 9).text]) {
+    const r = spawnSync('/bin/sh', ['-n'], { input: text, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  assert.match(armAndApply(args({ chain: 'ALLOW', jump: 'DROP' }), two, 9).text, /tsi_disarm; iptables-restore -w < "\$tsi_d\/saved"/, 'a failed second command restores the table');
 });

@@ -17,12 +17,12 @@ function ok(module: string, raw: unknown): Record<string, unknown> {
 
 test('every module is registered once, with a name, a summary and a compiled schema', () => {
   assert.deepEqual(moduleNames(), [
-    'add_host', 'alternatives', 'apt', 'apt_key', 'apt_repository', 'assemble', 'assert', 'at', 'authorized_key',
+    'add_host', 'alternatives', 'apt', 'apt_key', 'apt_repository', 'archive', 'assemble', 'assert', 'async_status', 'at', 'authorized_key',
     'blockinfile', 'capabilities', 'cluster_apply', 'cluster_hosts', 'command', 'config_file', 'copy', 'cron',
-    'debconf', 'debug', 'fail', 'fetch', 'file', 'find', 'firewall', 'get_url', 'getent', 'git', 'group', 'group_by',
-    'hostname', 'include_vars', 'ini_file', 'iptables', 'known_hosts', 'lineinfile', 'locale_gen', 'modprobe',
-    'mount', 'package', 'package_facts', 'pam_limits', 'patch', 'pause', 'ping', 'raw', 'replace', 'script', 'service', 'service_facts', 'set_fact', 'setup', 'shell',
-    'slurp', 'stat', 'sysctl', 'systemd', 'systemd_service', 'tempfile', 'template', 'timezone', 'unarchive', 'uri',
+    'debconf', 'debug', 'fail', 'fetch', 'file', 'filesystem', 'find', 'firewall', 'get_url', 'getent', 'git', 'group', 'group_by',
+    'hostname', 'include_vars', 'ini_file', 'iptables', 'known_hosts', 'lineinfile', 'locale_gen', 'make', 'modprobe',
+    'mount', 'package', 'package_facts', 'pam_limits', 'patch', 'pause', 'ping', 'pip', 'raw', 'reboot', 'replace', 'script', 'service', 'service_facts', 'set_fact', 'setup', 'shell',
+    'slurp', 'stat', 'synchronize', 'sysctl', 'systemd', 'systemd_service', 'tempfile', 'template', 'timezone', 'ufw', 'unarchive', 'uri',
     'user', 'wait_for', 'wait_for_connection', 'zerotier',
   ]);
   assert.equal(new Set(MODULES.map((m) => m.name)).size, MODULES.length);
@@ -146,7 +146,7 @@ test('cross-argument rules', () => {
 test('actions declare check-mode behaviour and whether they need the host', () => {
   const actions = MODULES.filter((m) => m.kind === 'action');
   const skip = actions.filter((m) => m.kind === 'action' && m.checkMode === 'skip').map((m) => m.name).sort();
-  assert.deepEqual(skip, ['command', 'fetch', 'raw', 'shell', 'tempfile', 'uri']);
+  assert.deepEqual(skip, ['async_status', 'command', 'fetch', 'raw', 'shell', 'tempfile', 'uri']);
   const local = actions.filter((m) => m.kind === 'action' && m.controllerOnly).map((m) => m.name).sort();
   assert.deepEqual(local, ['add_host', 'assert', 'cluster_apply', 'cluster_hosts', 'debug', 'fail', 'group_by', 'include_vars', 'pause', 'set_fact']);
 });

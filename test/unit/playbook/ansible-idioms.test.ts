@@ -137,14 +137,14 @@ test('an Ansible module tsinfra lacks names the nearest module by purpose, not b
   const problems = await problemsReal({
     'site.yml': `- hosts: all
   tasks:
-    - ufw: { rule: allow, port: "22" }
-    - community.general.ufw: { rule: allow, port: "22" }
-    - ansible.builtin.pip: { name: requests }
+    - firewalld: { service: ssh, state: enabled }
+    - ansible.posix.firewalld: { service: ssh, state: enabled }
+    - ansible.builtin.yum: { name: curl }
 `,
   });
   assert.deepEqual(problems.map((p) => p.replace(/ \/\S+site\.yml:\d+:\d+:/, '')), [
-    '3:7 task #1 in site.yml: tsinfra has no module "ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
-    '4:7 task #2 in site.yml: tsinfra has no module "community.general.ufw" (hint: nearest by purpose: firewall (docs/modules.md))',
-    '5:7 task #3 in site.yml: tsinfra has no module "ansible.builtin.pip" (hint: nearest by purpose: command with pip (a venv: command: python3 -m venv …) (docs/modules.md))',
+    '3:7 task #1 in site.yml: tsinfra has no module "firewalld" (hint: nearest by purpose: firewall (docs/modules.md))',
+    '4:7 task #2 in site.yml: tsinfra has no module "ansible.posix.firewalld" (hint: nearest by purpose: firewall (docs/modules.md))',
+    '5:7 task #3 in site.yml: tsinfra has no module "ansible.builtin.yum" (hint: nearest by purpose: package (docs/modules.md))',
   ]);
 });

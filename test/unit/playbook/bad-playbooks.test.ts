@@ -16,6 +16,11 @@ const EXPECTED: Record<string, Expected[]> = {
     ["bad-condition.yml", 6, 13, "task \"Check something\": when: syntax error: unexpected end of condition at column 13 in condition: result.rc =="],
     ["bad-condition.yml", 9, 11, "task \"Check something\": changed_when: syntax error: unexpected '~' at column 16 in condition: result.stdout ~~ \"x\""],
   ],
+  'async-unsupported.yml': [
+    ["async-unsupported.yml", 5, 7, "task \"Copy in the background\": async is not supported for copy"],
+    ["async-unsupported.yml", 9, 14, "task \"Wait for it\": async must be a whole number of seconds ≥ 0 (or a \"{{ template }}\"), got a string (\"soon\")"],
+    ["async-unsupported.yml", 13, 13, "task \"Fine\": poll must be a whole number of seconds ≥ 0 (or a \"{{ template }}\"), got"],
+  ],
   'become-maybe.yml': [
     ["become-maybe.yml", 2, 11, "play #1 in become-maybe.yml: become must be true or false (or a \"{{ template }}\"), got a string (\"maybe\")"],
     ["become-maybe.yml", 7, 15, "task \"Install packages\": become must be true or false (or a \"{{ template }}\"), got a string (\"sometimes\")"],
@@ -84,8 +89,7 @@ const EXPECTED: Record<string, Expected[]> = {
     ["loop-string.yml", 11, 9, "task \"Loop over a mapping\": with_items must be a list or a \"{{ template }}\" giving one, got a mapping"],
   ],
   'meta-values.yml': [
-    ["meta-values.yml", 3, 13, "task #1 in meta-values.yml: meta: refresh_inventory is not supported"],
-    ["meta-values.yml", 4, 13, "task #2 in meta-values.yml: meta must be one of flush_handlers, noop, end_play, end_host, end_batch, clear_facts, clear_host_errors, reset_connection, got a string (\"flush_handler\") (did you mean \"flush_handlers\"?)"],
+    ["meta-values.yml", 4, 13, "task #2 in meta-values.yml: meta must be one of flush_handlers, refresh_inventory, noop, end_play, end_host, end_batch, clear_facts, clear_host_errors, reset_connection, got a string (\"flush_handler\") (did you mean \"flush_handlers\"?)"],
   ],
   'missing-import-tasks.yml': [
     ["missing-import-tasks.yml", 3, 21, "task #1 in missing-import-tasks.yml: import_tasks file \"tasks/nope.yml\" not found (looked for tasks/nope.yml)"],

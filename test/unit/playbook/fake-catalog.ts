@@ -126,5 +126,7 @@ export const fakeCatalog: ModuleCatalog = {
     if (validate(obj)) return { ok: true, args: obj };
     return { ok: false, problems: (validate.errors ?? []).map((e) => problemOf(name, e)) };
   },
+  // As the registry: command, shell and the state modules; not the controller-side ones.
+  supportsAsync: (name) => !['copy', 'template', 'debug', 'set_fact'].includes(name),
   schemas: () => Object.fromEntries(Object.entries(MODULES).map(([n, m]) => [n, JSON.parse(JSON.stringify(m.args)) as Record<string, unknown>])),
 };

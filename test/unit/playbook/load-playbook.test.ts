@@ -98,10 +98,12 @@ test('play keywords reach every task; role references add theirs', async () => {
   assert.equal(nginx.role, 'nginx');
   assert.deepEqual(nginx.tags, ['base', 'web']);
   assert.deepEqual(nginx.when.map((c) => c.expr), ['install_nginx | default(true)']);
-  assert.deepEqual(nginx.vars, { nginx_port: 8080 }, 'role parameters');
+  // A role reference's vars are role-level vars (below vars/main.yml, as Ansible), not task vars.
+  assert.deepEqual(nginx.vars, {});
+  assert.deepEqual(nginx.roleVars, { nginx_port: 8080 }, 'role reference vars');
   // imported inside the role: same inheritance
   const configure = flat(plan.plays[1]!.tasks).filter((t) => t.name === 'Configure nginx') as ModuleTask[];
-  assert.deepEqual(configure[0]!.vars, { nginx_port: 8080 });
+  assert.deepEqual(configure[0]!.roleVars, { nginx_port: 8080 });
   assert.deepEqual(configure[0]!.tags, ['base', 'web']);
   const roles = plan.roles;
   assert.deepEqual(Object.keys(roles).sort(), ['base', 'common', 'nginx']);
@@ -208,7 +210,7 @@ test('a role runs once per play for the same parameters, unless allow_duplicates
     'roles/web/tasks/main.yml': '- name: web\n  debug: {msg: w}\n',
   });
   const plan = await load(join(dir, 'site.yml'));
-  assert.deepEqual(plan.plays[0]!.tasks.map((t) => [t.name, t.vars]), [
+  assert.deepEqual(plan.plays[0]!.tasks.map((t) => [t.name, t.roleVars ?? {}]), [
     ['common', {}],
     ['app', {}],
     ['app', { port: 2 }],
