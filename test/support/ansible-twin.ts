@@ -132,3 +132,31 @@ export async function compareRegistered(
   }
   return { agreed, disagree };
 }
+
+/** A batch twin test's case: its name, module, arguments, the registered keys compared, and anything else. */
+export type TwinCase = readonly [name: string, module: string, args: string, keys: readonly string[], ...rest: unknown[]];
+
+/**
+ * Every case's keys, as registered by each run (`all` holds the results by case name, as a `twin_all` dump does),
+ * `comparable` applied to both first: the disagreements as `case.key: …`, and per module how many of the keys
+ * compared agree (for the log).
+ */
+export function compareCases(
+  all: { theirs: Record<string, unknown>; ours: Record<string, unknown> },
+  cases: readonly TwinCase[],
+  comparable: (r: Record<string, unknown>) => Record<string, unknown> = (r) => r,
+): { disagree: string[]; summary: string } {
+  const perModule = new Map<string, { agreed: number; keys: number }>();
+  const disagree: string[] = [];
+  for (const [name, module, , keys] of cases) {
+    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
+    const a = pick(comparable(all.theirs[name] as Record<string, unknown>));
+    const b = pick(comparable(all.ours[name] as Record<string, unknown>));
+    const d = differences(b, a);
+    disagree.push(...d.map((x) => `${name}.${x}`.slice(0, 600)));
+    const m = perModule.get(module) ?? { agreed: 0, keys: 0 };
+    const compared = new Set([...Object.keys(a), ...Object.keys(b)]).size;
+    perModule.set(module, { agreed: m.agreed + compared - d.length, keys: m.keys + compared });
+  }
+  return { disagree, summary: [...perModule].map(([m, n]) => `${m} ${n.agreed}/${n.keys}`).join(', ') };
+}

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { hostExec, ok, run, startLab } from '../../support/lab.js';
 import { jsonLines } from '../../support/cli.js';
-import { ansiblePlay, assertBothSucceeded, differences, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
+import { ansiblePlay, assertBothSucceeded, compareCases, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
 
 const started = Date.now();
 const T = '/var/tmp/build-twin';
@@ -127,21 +127,9 @@ test('archive, make, filesystem and pip register and change what Ansible does', 
   assertBothSucceeded(theirs, ours);
 
   const all = { theirs: await registeredOn(lab, THEIRS, 'twin_all'), ours: await registeredOn(lab, OURS, 'twin_all') };
-  const perModule = new Map<string, { agreed: number; keys: number }>();
-  const disagree: string[] = [];
-  for (const [name, module, , keys] of CASES) {
-    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
-    const a = all.theirs[name] as Record<string, unknown>;
-    const b = all.ours[name] as Record<string, unknown>;
-    const d = differences(pick(b), pick(a));
-    disagree.push(...d.map((x) => `${name}.${x}`.slice(0, 600)));
-    const m = perModule.get(module) ?? { agreed: 0, keys: 0 };
-    const compared = new Set([...Object.keys(pick(a)), ...Object.keys(pick(b))]).size;
-    perModule.set(module, { agreed: m.agreed + compared - d.length, keys: m.keys + compared });
-  }
+  const { disagree, summary } = compareCases(all, CASES);
   const sa = ok(await hostExec(lab, THEIRS, STATE));
   const sb = ok(await hostExec(lab, OURS, STATE));
-  const summary = [...perModule].map(([m, n]) => `${m.split('.').pop()} ${n.agreed}/${n.keys}`).join(', ');
   process.stderr.write(`build batch differential: registered keys agree: ${summary}; state ${sa === sb ? 'identical' : 'differs'}\n`);
   assert.deepEqual(disagree, []);
   assert.equal(sb, sa);

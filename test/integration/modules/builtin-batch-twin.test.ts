@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { hostExec, ok, run, startLab } from '../../support/lab.js';
-import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, differences, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
+import { ANSIBLE_PLAYBOOK, ansiblePlay, assertBothSucceeded, compareCases, dumpTask, registeredOn, tsinfraPlay } from '../../support/ansible-twin.js';
 
 const started = Date.now();
 const lab = ANSIBLE_PLAYBOOK ? await startLab({ kind: 'namespace', hosts: 2 }) : undefined;
@@ -154,25 +154,15 @@ test('group, cron, replace, getent, slurp, find and tempfile register and change
   assertBothSucceeded(theirs, ours);
 
   const all = { theirs: await registeredOn(lab!, THEIRS, 'twin_all'), ours: await registeredOn(lab!, OURS, 'twin_all') };
-  const perModule = new Map<string, { agreed: number; keys: number }>();
-  const disagree: string[] = [];
-  for (const [name, module, , keys] of [...CASES, ['ge_var', 'getent', '', ['ansible_facts']] as Case]) {
-    const pick = (r: Record<string, unknown>) => Object.fromEntries(keys.filter((k) => k in r).map((k) => [k, r[k]]));
-    const a = comparable(all.theirs[name] as Record<string, unknown>);
-    const b = comparable(all.ours[name] as Record<string, unknown>);
-    const d = differences(pick(b), pick(a));
-    disagree.push(...d.map((x) => `${name}.${x}`));
-    const m = perModule.get(module) ?? { agreed: 0, keys: 0 };
-    const compared = new Set([...Object.keys(pick(a)), ...Object.keys(pick(b))]).size;
-    perModule.set(module, { agreed: m.agreed + compared - d.length, keys: m.keys + compared });
-    if (module === 'tempfile') {
-      assert.match(String(b.path), name === 't_dir' ? /^\/var\/tmp\/twin\/build_[A-Za-z0-9]{8}$/ : /^\/tmp\/ansible\.[A-Za-z0-9]{8}\.txt$/);
-      assert.match(String(a.path), name === 't_dir' ? /^\/var\/tmp\/twin\/build_[a-z0-9_]{8}$/ : /^\/tmp\/ansible\.[a-z0-9_]{8}\.txt$/);
-    }
+  const { disagree, summary } = compareCases(all, [...CASES, ['ge_var', 'getent', '', ['ansible_facts']]], comparable);
+  for (const [name, module] of CASES) {
+    if (module !== 'tempfile') continue;
+    const [a, b] = [all.theirs[name], all.ours[name]] as Record<string, unknown>[];
+    assert.match(String(b!.path), name === 't_dir' ? /^\/var\/tmp\/twin\/build_[A-Za-z0-9]{8}$/ : /^\/tmp\/ansible\.[A-Za-z0-9]{8}\.txt$/);
+    assert.match(String(a!.path), name === 't_dir' ? /^\/var\/tmp\/twin\/build_[a-z0-9_]{8}$/ : /^\/tmp\/ansible\.[a-z0-9_]{8}\.txt$/);
   }
   const sa = ok(await hostExec(lab!, THEIRS, STATE));
   const sb = ok(await hostExec(lab!, OURS, STATE));
-  const summary = [...perModule].map(([m, n]) => `${m} ${n.agreed}/${n.keys}`).join(', ');
   process.stderr.write(`builtin batch differential: registered keys agree: ${summary}; state ${sa === sb ? 'identical' : 'differs'}\n`);
   assert.deepEqual(disagree, []);
   assert.equal(sb, sa);
