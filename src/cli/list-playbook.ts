@@ -4,7 +4,8 @@
 import { selectHosts } from '../inventory/load.js';
 import type { Inventory } from '../inventory/types.js';
 import { strRepr } from '../jinja/values.js';
-import type { PlaybookPlan, PlayPlan, RolePlan, TaskNode } from '../playbook/playbook-plan.js';
+import type { PlaybookPlan, PlayPlan, TaskNode } from '../playbook/playbook-plan.js';
+import { ansibleTaskName } from '../playbook/task-name.js';
 import { isTemplated, renderString } from '../template/index.js';
 
 export interface ListOptions {
@@ -25,16 +26,6 @@ function rendered(text: string, play: PlayPlan, extraVars: Record<string, unknow
   } catch {
     return text; // listing shows what it can; a run reports the error
   }
-}
-
-/** A task's line: "role : name" for a named role task, the action as written for an unnamed one. */
-function taskName(node: TaskNode, roles: Record<string, RolePlan>): string {
-  if (node.name !== undefined && node.name !== '') {
-    const role = node.role === undefined ? undefined : roles[node.role]?.name;
-    return role === undefined ? node.name : `${role} : ${node.name}`;
-  }
-  if (node.kind === 'task') return node.action;
-  return node.kind; // include_tasks, include_role, meta
 }
 
 /** The listed tasks: a block's `block` list only (Ansible's _process_block skips rescue and always); includes are not entered. */
@@ -62,7 +53,7 @@ export function listPlaybook(playbook: string, plan: PlaybookPlan, o: ListOption
     for (const task of listedTasks(play.tasks)) {
       // Implicit metas (the flush_handlers between sections) are not in our plan; written ones are listed.
       for (const t of task.tags) allTags.add(t);
-      if (o.tasks) taskText += `      ${taskName(task, plan.roles)}\tTAGS: [${[...new Set([...playTags, ...task.tags])].sort().join(', ')}]\n`;
+      if (o.tasks) taskText += `      ${ansibleTaskName(task, plan.roles)}\tTAGS: [${[...new Set([...playTags, ...task.tags])].sort().join(', ')}]\n`;
     }
     if (o.tags) taskText += `      TASK TAGS: [${[...allTags].sort().join(', ')}]\n`;
     out += taskText; // display() adds no newline to text that ends in one

@@ -18,6 +18,8 @@ import type { CommandContext } from './command-context.js';
 import { ExitCode, exitCodeForRun } from './exit-codes.js';
 import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { onInterrupt } from './interrupt.js';
+import { terminalPrompter } from './terminal-prompt.js';
+import { stdinStepPrompt } from './step-prompt.js';
 import { parseExtraVars } from './extra-vars.js';
 import { listPlaybook } from './list-playbook.js';
 import { ensureVaultSecrets } from './vault-options.js';
@@ -40,6 +42,8 @@ interface PlayOptions extends HostOptions {
   listTags?: boolean;
   /** --profile: the slowest tasks after the recap (profile_tasks); settings may default it. */
   profile?: boolean;
+  /** --step: confirm each task on stdin (engine/task-step.ts). */
+  step?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -93,6 +97,7 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
     return;
   }
   const json = !!o.json || settings.json;
+  const step = o.step ? stdinStepPrompt(json) : undefined;
   const played = createPlayReporter({ json, diff: !!o.diff, verbose: o.verbose, out: process.stdout });
   // With --json, the task_end events carry the same times.
   const reporter = (o.profile ?? settings.profile) && !json ? new TaskProfileReporter(played, process.stdout) : played;
@@ -132,12 +137,14 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
       },
       loadOptions,
       signal: interruption.signal,
+      varsPrompter: terminalPrompter(json ? process.stderr : process.stdout),
+      ...(step ? { confirmTask: step.confirmTask } : {}),
     });
     const retryFile = writeRetryFile(playbookPath, [...summary.failed, ...summary.unreachable], settings);
     const interrupted = interruption.signal.aborted ? String(interruption.signal.reason) : undefined;
     const hosts = Object.fromEntries([...summary.hosts].map(([n, h]) => [n, h.counts]));
     reporter.onEvent({ type: 'recap', hosts, durationMs: Date.now() - started, retryFile, roundTrips, ...(interrupted ? { interrupted } : {}) });
-    ctx.setExitCode(interrupted ? ExitCode.interrupted : exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
+    ctx.setExitCode(interrupted ? ExitCode.interrupted : step?.isInputEnded ? ExitCode.hostFailed : exitCodeForRun({ failed: summary.failed.length, unreachable: summary.unreachable.length }));
   } finally {
     reporter.close?.();
     // Interrupted, the handler stays until its exit: a second signal still quits at once.
@@ -167,6 +174,7 @@ export function registerPlayCommand(program: Command, ctx: CommandContext): void
     .option('--list-tasks', 'list the tasks that would run (after --tags/--skip-tags), run nothing')
     .option('--list-tags', "list each play's tags, run nothing")
     .option('--profile', 'after the recap, the slowest tasks and their wall time (as profile_tasks)')
+    .option('--step', 'confirm each task before it runs: y(es), n(o, the default), c(ontinue without asking); read from stdin')
     .option('-v, --verbose', 'more output (repeatable)', (_: string, n: number) => n + 1, 0)
     .action(async (playbook: string, o: PlayOptions) => {
       await play(playbook, o, ctx);

@@ -30,8 +30,9 @@ export function saltSpec(options: PasswordHashOptions): string | undefined {
 
 const ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-function randomSalt(): string {
-  return Array.from({ length: 16 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+/** A random crypt salt of `length` characters of ./0-9A-Za-z. */
+export function randomSalt(length = 16): string {
+  return Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
 }
 
 /** SHA-512 crypt of `password`. Without a salt the result differs on every call. */

@@ -24,6 +24,9 @@ import { probeWithReadAhead } from './read-ahead/probe-with-read-ahead.js';
 import { upcomingProbes } from './read-ahead/upcoming-probes.js';
 import { runTaskOnHost, type ReadAhead, type TaskRunContext } from './task-runner.js';
 import { taskVars, type PlayScope } from './variables.js';
+import { promptedVars, type VarsPrompter } from './vars-prompt-answers.js';
+import { TaskStepper, type ConfirmTask } from './task-step.js';
+import { ansibleTaskName } from '../playbook/task-name.js';
 
 export interface RunPlaybookOptions {
   inventory: Inventory;
@@ -49,6 +52,10 @@ export interface RunPlaybookOptions {
    * not counted: the interrupt cut them (closed connections), so they say nothing about the host.
    */
   signal?: AbortSignal;
+  /** Asks a play's vars_prompt; without one, each takes its default (as ansible-playbook without a terminal). */
+  varsPrompter?: VarsPrompter;
+  /** --step: asked before each task (engine/task-step.ts); without it every task runs. */
+  confirmTask?: ConfirmTask;
   /** Given the run's host states before anything runs: a reporter may read a result's registered value as it comes. */
   onHostStates?: (states: ReadonlyMap<string, HostState>) => void;
 }
@@ -138,6 +145,8 @@ class PlayRun {
     private readonly o: RunPlaybookOptions,
     private readonly scope: PlayScope,
     private readonly batch: HostState[],
+    /** Shared with the free strategy's per-host run: `c` stops the asking for the whole play (batch). */
+    private readonly step = new TaskStepper(o.confirmTask),
   ) {
     this.limit = pLimit(Math.max(1, o.forks));
     this.failureLimits = failureLimits(scope.play, { ...scope.playVars, ...scope.extraVars });
@@ -231,6 +240,18 @@ class PlayRun {
     if (!this.isInterrupted) this.o.reporter.onEvent({ type: 'task_end', task, hosts: hosts.map((h) => h.name), durationMs: Date.now() - started });
   }
 
+  /**
+   * --step: the hosts to run `what` ("TASK: name") on. linear asks once for all of them; free asks per host, "on
+   * <host>" (Ansible's free strategy). The input ending ends the run.
+   */
+  private async confirmed(what: string, hosts: HostState[]): Promise<HostState[]> {
+    const perHost = this.play.strategy === 'free';
+    const out: HostState[] = [];
+    for (const h of perHost ? hosts : hosts.slice(0, 1)) if (await this.step.allows(what, perHost ? h.name : undefined)) out.push(h);
+    if (this.step.isEnded) this.aborted = this.isRunEnded = true;
+    return perHost || out.length === 0 ? out : hosts;
+  }
+
   private checkFailureLimits(): void {
     const failed = this.failedHosts.size;
     const { anyErrorsFatal, maxFailPercentage } = this.failureLimits;
@@ -258,6 +279,8 @@ class PlayRun {
     const ref = taskRef(task, isHandler);
     const targets = hosts.filter((h) => h.isActive);
     if (targets.length === 0 || this.isInterrupted) return;
+    // A handler is asked in flushHandlers, where a skipped one stays notified.
+    if (!isHandler && (await this.confirmed(`TASK: ${ansibleTaskName(task, this.scope.plan.roles)}`, targets)).length === 0) return;
     this.o.reporter.onEvent({ type: 'task_start', task: ref, hosts: targets.map((h) => h.name) });
     const started = Date.now();
     const first = targets[0]!;
@@ -341,7 +364,9 @@ class PlayRun {
    * may include different files or items; a plain include runs linearly like the tasks around it.
    */
   private async runInclude(node: IncludeTasksNode | IncludeRoleNode, hosts: HostState[], following: readonly TaskNode[]): Promise<void> {
-    const eligible = this.hostsWhere(node, hosts);
+    const active = hosts.filter((h) => h.isActive);
+    if (active.length === 0) return;
+    const eligible = this.hostsWhere(node, await this.confirmed(`TASK: ${ansibleTaskName(node, this.scope.plan.roles)}`, active));
     if (!node.loop && node.tasks) return this.runNodes(node.tasks, eligible, following);
     await Promise.all(
       eligible.map(async (h) => {
@@ -406,7 +431,9 @@ class PlayRun {
 
   async flushHandlers(hosts: HostState[]): Promise<void> {
     for (const handler of this.play.handlers) {
-      const targets = hosts.filter((h) => h.isActive && h.notified.has(handler.id));
+      const notified = hosts.filter((h) => h.isActive && h.notified.has(handler.id));
+      // --step: a handler skipped stays notified, and is asked about again at the next flush (as in Ansible).
+      const targets = notified.length === 0 ? [] : await this.confirmed(`HANDLER: ${ansibleTaskName(handler, this.scope.plan.roles)}`, notified);
       if (targets.length === 0) continue;
       for (const h of targets) h.notified.delete(handler.id);
       await this.runTask(handler, targets, true);
@@ -416,14 +443,16 @@ class PlayRun {
   async run(): Promise<void> {
     const hosts = this.batch.filter((h) => h.isActive);
     const gather = readFlag(this.play.gatherFacts, this.scope.playVars, { ...this.play.at });
-    if (gather) {
-      await this.gatherFacts(hosts.filter((h) => !h.facts));
+    // --step asks about Gathering Facts as about any task (it is one in Ansible).
+    const gatherOn = gather && hosts.length > 0 ? await this.confirmed('TASK: Gathering Facts', hosts) : [];
+    if (gatherOn.length > 0) {
+      await this.gatherFacts(gatherOn.filter((h) => !h.facts));
       this.checkFailureLimits();
     }
     if (this.play.strategy === 'free') {
       // Each host runs the whole list on its own; --forks bounds hosts, not tasks.
       const free = pLimit(Math.max(1, this.o.forks));
-      const perHost = new PlayRun({ ...this.o, forks: Number.MAX_SAFE_INTEGER }, this.scope, this.batch);
+      const perHost = new PlayRun({ ...this.o, forks: Number.MAX_SAFE_INTEGER }, this.scope, this.batch, this.step);
       await Promise.all(hosts.map((h) => free(() => perHost.runNodes(this.play.tasks, [h]))));
       this.aborted ||= perHost.aborted;
       this.isPlayEnded ||= perHost.isPlayEnded;
@@ -462,8 +491,9 @@ function withVars(nodes: readonly TaskNode[], vars: Record<string, unknown>): Ta
   });
 }
 
-async function playVars(play: PlayPlan, extraVars: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const vars: Record<string, unknown> = { ...play.vars };
+/** Play vars, then the vars_prompt answers (Ansible writes them into the play's vars), then vars_files. */
+async function playVars(play: PlayPlan, extraVars: Record<string, unknown>, prompted: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const vars: Record<string, unknown> = { ...play.vars, ...prompted };
   for (const ref of play.varsFiles) {
     if (ref.loaded) {
       Object.assign(vars, ref.loaded.vars);
@@ -522,7 +552,8 @@ async function runPlays(plan: PlaybookPlan, o: RunPlaybookOptions, all: Map<stri
   for (const play of plan.plays) {
     if (o.signal?.aborted) return;
     for (const h of all.values()) h.isEnded = false; // end_host ends a host's play, not its run
-    const pvars = await playVars(play, o.extraVars);
+    const pvars = await playVars(play, o.extraVars, await promptedVars(play, o.extraVars, o.varsPrompter));
+    if (o.signal?.aborted) return; // interrupted at a prompt
     const pattern = isTemplated(play.hosts) ? renderString(play.hosts, { ...pvars, ...o.extraVars }, { ...play.at }) : play.hosts;
     const selected = selectHosts(o.inventory, pattern, { limit: o.limit }).map((h) => all.get(h.name)!);
     const playHosts = selected.filter((h) => h.isActive);

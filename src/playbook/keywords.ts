@@ -221,6 +221,11 @@ export const PlayKeywords = {
     'Which inventory hosts the play runs on: a pattern such as "web:&prod"',
   ),
   vars: Vars,
+  vars_prompt: expect(
+    Type.Union([Type.Array(Type.Unknown()), Type.Record(Type.String(), Type.Unknown())]),
+    'a list of mappings with name: and prompt:',
+    'Variables asked for on the terminal before the play runs (not asked when given with -e)',
+  ),
   vars_files: expect(
     Type.Array(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })])),
     'a list of file paths (an item may be a list: the first that exists is used)',
@@ -271,7 +276,6 @@ export const UNSUPPORTED_KEYS: Readonly<Record<string, string>> = {
   remote_user: 'set ansible_user in the inventory',
   connection: 'set ansible_connection in the inventory (ssh or local)',
   become_method: 'tsinfra becomes with sudo',
-  vars_prompt: 'pass values with --extra-vars',
   collections: 'write module names in full (ansible.builtin.apt) or short (apt)',
   module_defaults: 'repeat the arguments on each task, or use a YAML anchor',
   order: 'hosts run in inventory order',

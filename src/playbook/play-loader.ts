@@ -12,6 +12,7 @@ import { resolveNotify } from './notify-check.js';
 import type { Flag, PlayPlan, Section, TaskNode, VarsFileRef } from './playbook-plan.js';
 import { readVarsFile } from './role-loader.js';
 import { parseRoleRef } from './role-ref.js';
+import { parseVarsPrompt } from './vars-prompt.js';
 import { expandRole, expandTaskListNode, handlerTasks } from './task-loader.js';
 import type { TaskCursor, TaskScope } from './task-scope.js';
 import { checkKeywords, emptySettings, foldSettings, ownSettings, tagList, type Checked } from './task-settings.js';
@@ -143,6 +144,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
   }
   const hostsValue = checked.get('hosts')?.value;
   const vars = { ...((checked.get('vars')?.value as Record<string, unknown> | undefined) ?? {}), ...imp.vars };
+  const varsPrompt = checked.has('vars_prompt') ? parseVarsPrompt(site, checked.get('vars_prompt')!.entry.node) : [];
   const varsFiles = await loadVarsFiles(ctx, site, checked.get('vars_files'), { ...vars, ...ctx.extraVars }, playbookDir);
   const loadVars = { ...vars, ...Object.assign({}, ...varsFiles.map((v) => v.loaded?.vars ?? {})), ...ctx.extraVars };
   const own = ownSettings(checked);
@@ -165,6 +167,7 @@ async function loadPlay(ctx: LoadContext, input: PlayInput): Promise<void> {
     hosts: Array.isArray(hostsValue) ? hostsValue.join(',') : typeof hostsValue === 'string' ? hostsValue : '',
     ...(Array.isArray(hostsValue) ? { hostsList: hostsValue.map(String) } : {}),
     vars,
+    ...(varsPrompt.length > 0 ? { varsPrompt } : {}),
     varsFiles,
     gatherFacts: value<Flag>('gather_facts') ?? ctx.gatherFactsDefault,
     ...(own.become === undefined ? {} : { become: own.become }),

@@ -2,6 +2,7 @@
 // renders them per host); every inherited keyword (play, role reference, import, block) is already folded into
 // each task, so the engine reads a task's own fields and nothing else.
 import type { SourcePosition } from '../errors.js';
+import type { VarsPrompt } from './vars-prompt.js';
 
 /** true/false, or a template string the engine renders per host and reads as a boolean. */
 export type Flag = boolean | string;
@@ -205,6 +206,8 @@ export interface PlayPlan {
   /** `hosts:` written as a YAML list: its items (--list-hosts prints the pattern as Ansible's list). */
   hostsList?: string[];
   vars: Record<string, unknown>;
+  /** Asked before the play runs (unless given with -e); the answers sit above `vars`, below `varsFiles`. */
+  varsPrompt?: VarsPrompt[];
   varsFiles: VarsFileRef[];
   gatherFacts: Flag;
   become?: Flag;

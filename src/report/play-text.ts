@@ -57,6 +57,11 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${String(s).padStart(2, '0')}s` : `${m}m ${String(s).padStart(2, '0')}s`;
 }
 
+/** Ansible's Display.banner: a blank line, the title and stars to the width. */
+export function bannerText(title: string, columns: number): string {
+  return `\n${title} ${'*'.repeat(Math.max(3, columns - title.length - 1))}\n`;
+}
+
 function taskTitle(task: TaskRef): string {
   const name = task.role ? `${task.role} : ${task.name}` : task.name;
   return `${task.isHandler ? 'RUNNING HANDLER' : 'TASK'} [${name}]`;
@@ -131,7 +136,7 @@ export class PlayTextReporter implements Reporter {
   }
 
   private banner(title: string): string {
-    return `\n${title} ${'*'.repeat(Math.max(3, this.columns - title.length - 1))}\n`;
+    return bannerText(title, this.columns);
   }
 
   private format(event: RunEvent): string {

@@ -10,9 +10,9 @@ export interface OracleDir {
   /** Writes `text` to `name` in the directory; returns its path. */
   write(name: string, text: string): string;
   /** `tool` (ansible-playbook, ansible, ansible-inventory…) with `args`, run in the directory. */
-  ansible(tool: string, args: string[], timeoutMs?: number): Promise<CliResult>;
-  /** The built tsinfra with `args`, run in the directory. */
-  tsinfra(args: string[], timeoutMs?: number): Promise<CliResult>;
+  ansible(tool: string, args: string[], timeoutMs?: number, input?: string): Promise<CliResult>;
+  /** The built tsinfra with `args`, run in the directory (`input` on stdin, else it is closed). */
+  tsinfra(args: string[], timeoutMs?: number, input?: string): Promise<CliResult>;
 }
 
 /** A scratch directory, removed when the process exits. */
@@ -35,8 +35,8 @@ export function oracleDir(prefix = 'tsinfra-oracle-'): OracleDir {
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
   };
-  const ansible = (tool: string, args: string[], timeoutMs = 120_000) => runProgram(tool, args, { cwd: dir, env, timeoutMs });
-  return { dir, write, ansible, tsinfra: (args, timeoutMs) => tsinfra(args, { cwd: dir, timeoutMs }) };
+  const ansible = (tool: string, args: string[], timeoutMs = 120_000, input?: string) => runProgram(tool, args, { cwd: dir, env, timeoutMs, input });
+  return { dir, write, ansible, tsinfra: (args, timeoutMs, input) => tsinfra(args, { cwd: dir, timeoutMs, input }) };
 }
 
 /** Starts each job, at most `width` at once; the promises come back in the jobs' order. */

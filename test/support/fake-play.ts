@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runPlaybook, type RunSummary } from '../../src/engine/run-playbook.js';
 import type { HostTaskResult, RemoteExec, RunEvent } from '../../src/engine/events.js';
+import type { VarsPrompter } from '../../src/engine/vars-prompt-answers.js';
+import type { ConfirmTask } from '../../src/engine/task-step.js';
 import { loadInventory } from '../../src/inventory/load.js';
 import { loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { registryCatalog } from '../../src/playbook/registry-catalog.js';
@@ -30,6 +32,10 @@ export interface FakePlayOptions {
   verbosity?: number;
   /** meta: refresh_inventory reads this file of `files` (the sources as they are by then); default: the inventory again. */
   refreshedInventory?: string;
+  /** Answers vars_prompt (default: none, as without a terminal). */
+  varsPrompter?: VarsPrompter;
+  /** --step's question (default: none, every task runs). */
+  confirmTask?: ConfirmTask;
 }
 
 export interface FakePlayRun {
@@ -111,6 +117,8 @@ export async function runFakePlay(o: FakePlayOptions): Promise<FakePlayRun> {
       reporter: { onEvent: (e) => events.push(e) },
       verbosity: o.verbosity ?? 0,
       loadOptions,
+      ...(o.varsPrompter ? { varsPrompter: o.varsPrompter } : {}),
+      ...(o.confirmTask ? { confirmTask: o.confirmTask } : {}),
       onExec: (trace) => void (trace && traces.push(trace)),
       reloadInventory: () => loadInventory(join(dir, o.refreshedInventory ?? o.inventory ?? 'inventory.yaml'), { playbookDir: dirname(playbook) }),
     });

@@ -16,6 +16,7 @@ export const PRECEDENCE_LEVELS = [
   { id: 'L09', level: 'inventory host_vars/*', where: 'inventory/host_vars/localhost.yml' },
   { id: 'L10', level: 'playbook host_vars/*', where: 'host_vars/localhost.yml' },
   { id: 'L12', level: 'play vars', where: 'site.yml vars:' },
+  { id: 'L13', level: 'play vars_prompt (no terminal: the default)', where: 'site.yml vars_prompt: … default:' },
   { id: 'L14', level: 'play vars_files', where: 'vars/play.yml' },
   { id: 'L15a', level: 'role reference vars (roles: … vars:)', where: 'site.yml roles: [{ role: r, vars: … }]' },
   { id: 'L15', level: 'role vars', where: 'roles/s/vars/main.yml' },
@@ -83,6 +84,8 @@ export function precedenceProject(): Record<string, string> {
       '- hosts: web',
       '  gather_facts: false',
       `  vars:\n${yamlMap(setAt('L12'), '    ')}  vars_files: [vars/play.yml]`,
+      // Not run on a terminal, so nothing is asked: each takes its default (v_L22 is not asked at all: -e has it).
+      `  vars_prompt:\n${Object.entries(setAt('L13')).map(([k, v]) => `    - { name: ${k}, default: ${v}, private: false }\n`).join('')}`.trimEnd(),
       '  pre_tasks:',
       ...['w_ref', 'w_import', 'w_svars'].map((v) => `    - debug: { var: ${v} }`),
       `  roles:\n    - role: r\n      vars:\n${yamlMap({ ...setAt('L15a'), w_ref: 'ref' }, '        ')}`,
