@@ -17,7 +17,7 @@ import type { CommandContext } from './command-context.js';
 import { commandSettings } from './command-settings.js';
 import { exitCodeForRun } from './exit-codes.js';
 import { parseExtraVars, withExtraVars } from './extra-vars.js';
-import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
+import { addHostOptions, hostRunOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { noHostsMatched, withHostSession } from './host-session.js';
 import { secretsOf } from './secrets-of.js';
 import { ensureVaultSecrets } from './vault-options.js';
@@ -100,13 +100,7 @@ async function runAdHocModule(pattern: string, o: AdHocModuleOptions, ctx: Comma
   const reporter: Reporter = { onEvent: (e) => void (e.type === 'host_result' && print(e.result)) };
   await withHostSession(async ({ pool, signal }) => {
     const summary = await runPlaybook(plan, {
-      inventory: selected.inventory,
-      limit: o.limit,
-      targetOf: selected.targetOf,
-      becomeOf: selected.becomeOf,
-      forks: selected.forks,
-      check: !!o.check,
-      diff: !!o.diff,
+      ...hostRunOptions(selected, o),
       extraVars,
       pool,
       reporter,

@@ -10,6 +10,7 @@ import { secret } from '../shell/secret.js';
 import { parsePolicy, resolveBecome, resolveConnectTarget, type ConnectDefaults } from '../transport/connect-target.js';
 import { expandTilde, loadSshConfig } from '../transport/ssh/ssh-config.js';
 import type { BecomeOptions, ConnectTarget } from '../transport/transport.js';
+import type { RunPlaybookOptions } from '../engine/run-playbook.js';
 import { promptSecret } from './prompt.js';
 import { commandSettings } from './command-settings.js';
 import { originText } from '../settings/load-settings.js';
@@ -96,6 +97,22 @@ export interface SelectedHosts {
   defaults: ConnectDefaults;
   targetOf(host: Host): ConnectTarget;
   becomeOf(host: Host): BecomeOptions | undefined;
+}
+
+/** What a run over the selected hosts takes from them and from --limit/--check/--diff (play and ad-hoc alike). */
+export function hostRunOptions(
+  selected: SelectedHosts,
+  o: { limit?: string; check?: boolean; diff?: boolean },
+): Pick<RunPlaybookOptions, 'inventory' | 'limit' | 'targetOf' | 'becomeOf' | 'forks' | 'check' | 'diff'> {
+  return {
+    inventory: selected.inventory,
+    limit: o.limit, // selectHosts reads `@file` limits itself
+    targetOf: selected.targetOf,
+    becomeOf: selected.becomeOf,
+    forks: selected.forks,
+    check: !!o.check,
+    diff: !!o.diff,
+  };
 }
 
 /** `load.playbookDir`: the playbook's group_vars/ and host_vars/ join the inventory (play). */

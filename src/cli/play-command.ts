@@ -16,7 +16,7 @@ import { ConnectionPool } from '../transport/connection-pool.js';
 import { traceSshNegotiation } from '../transport/ssh/client.js';
 import type { CommandContext } from './command-context.js';
 import { ExitCode, exitCodeForRun } from './exit-codes.js';
-import { addHostOptions, selectFromOptions, type HostOptions } from './host-options.js';
+import { addHostOptions, hostRunOptions, selectFromOptions, type HostOptions } from './host-options.js';
 import { onInterrupt } from './interrupt.js';
 import { terminalPrompter } from './terminal-prompt.js';
 import { stdinStepPrompt } from './step-prompt.js';
@@ -117,14 +117,8 @@ async function play(playbookPath: string, o: PlayOptions, ctx: CommandContext): 
   try {
     reporter.onEvent({ type: 'run_start', playbook: playbookPath, check: !!o.check, diff: !!o.diff, hosts: selected.inventory.hosts.size });
     const summary = await runPlaybook(plan, {
-      inventory: selected.inventory,
+      ...hostRunOptions(selected, o),
       reloadInventory: async () => (await selectFromOptions('all', o, { playbookDir: dirname(playbook) })).inventory,
-      limit: o.limit, // selectHosts reads `@file` limits itself
-      targetOf: selected.targetOf,
-      becomeOf: selected.becomeOf,
-      forks: selected.forks,
-      check: !!o.check,
-      diff: !!o.diff,
       extraVars,
       pool,
       reporter,
